@@ -1,0 +1,21 @@
+import type { AgentApiEvent, AgentApiEventPayload } from '../../shared/ipc/agent-api'
+import type { ApiRouter } from './api-router'
+
+export type AgentApiEventListener = <E extends AgentApiEvent>(event: E, payload: AgentApiEventPayload<E>) => void
+
+/** What a composition root (Electron main or the web host) gets from the services. */
+export interface MainServices {
+  router: ApiRouter
+  /** Subscribes to every AgentApi event; returns an unsubscribe function. */
+  onEvent(listener: AgentApiEventListener): () => void
+  dispose(): Promise<void>
+}
+
+export interface MainServicesOptions {
+  /** Folder for this desktop's own files (settings, later the local cache). */
+  dataDir: string
+  appVersion: string
+  host: 'electron' | 'web'
+  /** Central server to offer on the login screen. */
+  defaultServerUrl: string | null
+}

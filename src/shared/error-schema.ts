@@ -1,0 +1,4 @@
+import { z } from 'zod'
+import { errorCodes } from './errors'
+
+export const ErrorCodeSchema = z.enum(errorCodes)
