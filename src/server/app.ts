@@ -1,0 +1,74 @@
+import Fastify from 'fastify'
+import { Server as SocketServer } from 'socket.io'
+import { MAX_SOCKET_FRAME_BYTES, type ClientToServerEvents, type ServerToClientEvents } from '../shared/protocol/agent-socket'
+import { AgentDirectory } from './agents/agent-directory'
+import { PresenceService } from './agents/presence-service'
+import { AuthService } from './auth/auth-service'
+import { LoginThrottle } from './auth/login-throttle'
+import { AccessTokens } from './auth/tokens'
+import { defaultServerConfig, type ServerConfig } from './config'
+import { openDatabase, type Db } from './db/database'
+import { migrateToLatest } from './db/migrate'
+import { installErrorHandling } from './http/errors'
+import { registerRoutes } from './http/routes'
+import { createLogger, type Logger } from './logger'
+import { attachAgentNamespace } from './realtime/agent-namespace'
+
+export const SERVER_VERSION = '0.1.0'
+
+export interface CentralServer {
+  /** Base URL, e.g. http://127.0.0.1:3800 */
+  url: string
+  port: number
+  db: Db
+  log: Logger
+  io: SocketServer<ClientToServerEvents, ServerToClientEvents>
+  stop(): Promise<void>
+}
+
+/** Opens the store, migrates it, and serves HTTP + socket.io on one port. */
+export async function startCentralServer(overrides: Partial<ServerConfig> = {}): Promise<CentralServer> {
+  const config: ServerConfig = { ...defaultServerConfig, ...overrides }
+  const log = createLogger(config.logLevel)
+  const db = openDatabase(config.databaseUrl)
+  await migrateToLatest(db)
+
+  const directory = new AgentDirectory(db)
+  const presence = new PresenceService(db, directory)
+  const tokens = await AccessTokens.create(db, config.accessTokenTtlMs, config.tokenSecret)
+  const throttles = {
+    account: new LoginThrottle(config.loginThrottle),
+    address: new LoginThrottle({ ...config.loginThrottle, freeFailures: config.loginThrottle.freeFailuresPerAddress }),
+  }
+  const auth = new AuthService({ db, directory, presence, tokens, throttles, refreshTokenTtlMs: config.refreshTokenTtlMs })
+
+  const app = Fastify({ bodyLimit: 64 * 1024, trustProxy: false, logger: false })
+  installErrorHandling(app, log)
+  registerRoutes(app, { auth, tokens, directory, version: SERVER_VERSION })
+
+  const io = new SocketServer<ClientToServerEvents, ServerToClientEvents>(app.server, {
+    maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES,
+    serveClient: false,
+    cors: { origin: false },
+  })
+  attachAgentNamespace(io, { tokens, directory, presence, log })
+
+  await app.listen({ host: config.host, port: config.port })
+  const address = app.server.address()
+  const port = typeof address === 'object' && address ? address.port : config.port
+  const url = `http://${config.host}:${port}`
+  log.info({ url }, 'central server listening')
+
+  return {
+    url,
+    port,
+    db,
+    log,
+    io,
+    async stop() {
+      await io.close()
+      await app.close()
+      await db.destroy()
+    },
+  }
+}

@@ -1,0 +1,75 @@
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { hashPassword } from '../../src/server/auth/passwords'
+import { startCentralServer, type CentralServer } from '../../src/server/app'
+import type { ServerConfig } from '../../src/server/config'
+import { openDatabase, type Db } from '../../src/server/db/database'
+import { migrateToLatest } from '../../src/server/db/migrate'
+
+export const PASSWORD = 'pass-123'
+
+/** A small centre: one team (lead1, agent1, agent2), a second team (lead2, agent3), and an admin. */
+export async function seedMiniCentre(db: Db): Promise<void> {
+  const now = Date.now()
+  const hash = await hashPassword(PASSWORD)
+  await db.insertInto('teams').values([
+    { id: 't1', name: '一组', created_at: now },
+    { id: 't2', name: '二组', created_at: now },
+  ]).execute()
+  const agents = [
+    ['a1', 'agent1', '王芳', 'agent', 't1'],
+    ['a2', 'agent2', '李娜', 'agent', 't1'],
+    ['a3', 'agent3', '张伟', 'agent', 't2'],
+    ['l1', 'lead1', '刘洋', 'lead', 't1'],
+    ['l2', 'lead2', '陈静', 'lead', 't2'],
+    ['ad', 'admin', '系统管理员', 'admin', null],
+  ] as const
+  await db
+    .insertInto('agents')
+    .values(agents.map(([id, username, name, role, team]) => ({
+      id, username, display_name: name, role, team_id: team, password_hash: hash,
+      chat_capacity: 5, email_capacity: 2, disabled: 0, created_at: now,
+    })))
+    .execute()
+  await db.insertInto('skill_groups').values({ id: 's1', name: '话费账单', description: '' }).execute()
+  await db.insertInto('agent_skills').values({ agent_id: 'a1', skill_group_id: 's1', level: 2 }).execute()
+  await db.insertInto('reason_codes').values([
+    { code: 'break', label_zh: '小休', label_en: 'Break', sort: 1, active: 1 },
+    { code: 'meal', label_zh: '就餐', label_en: 'Meal', sort: 2, active: 1 },
+    { code: 'training', label_zh: '培训', label_en: 'Training', sort: 3, active: 1 },
+  ]).execute()
+}
+
+export interface TestCentre {
+  server: CentralServer
+  dbFile: string
+  dir: string
+  /** Starts the server again on the same port and database (after stop()). */
+  restart(): Promise<CentralServer>
+  cleanup(): Promise<void>
+}
+
+export async function startTestCentre(config: Partial<ServerConfig> = {}): Promise<TestCentre> {
+  const dir = mkdtempSync(join(tmpdir(), 'omni-centre-'))
+  const dbFile = join(dir, 'server.sqlite')
+  const db = openDatabase(dbFile)
+  await migrateToLatest(db)
+  await seedMiniCentre(db)
+  await db.destroy()
+  const base: Partial<ServerConfig> = { databaseUrl: dbFile, port: 0, logLevel: 'silent', ...config }
+  const centre: TestCentre = {
+    server: await startCentralServer(base),
+    dbFile,
+    dir,
+    async restart() {
+      centre.server = await startCentralServer({ ...base, port: centre.server.port })
+      return centre.server
+    },
+    async cleanup() {
+      await centre.server.stop().catch(() => undefined)
+      rmSync(dir, { recursive: true, force: true })
+    },
+  }
+  return centre
+}
