@@ -1,0 +1,35 @@
+import type { ReactNode } from 'react'
+import type { AgentProfile } from '../../../../shared/domain/agent'
+import { ForcedChangeBanner } from '../agent-state/ForcedChangeBanner'
+import { CustomersPage } from '../customers/CustomersPage'
+import { InboxPage } from '../inbox/InboxPage'
+import { KnowledgeBasePage } from '../kb/KnowledgeBasePage'
+import { TeamView } from '../team/TeamView'
+import { TicketsPage } from '../tickets/TicketsPage'
+import { canOpen, useNavigation, type View } from './navigation'
+import { SideNav } from './SideNav'
+import { StatusBar } from './StatusBar'
+
+const pages: Record<View, () => ReactNode> = {
+  inbox: () => <InboxPage />,
+  kb: () => <KnowledgeBasePage />,
+  customers: () => <CustomersPage />,
+  tickets: () => <TicketsPage />,
+  team: () => <TeamView />,
+}
+
+export function AppShell({ agent }: { agent: AgentProfile }) {
+  const chosen = useNavigation((s) => s.view)
+  // A view the role may not open (e.g. after signing in as another user) falls back to the inbox.
+  const view = canOpen(chosen, agent.role) ? chosen : 'inbox'
+  return (
+    <div className="shell" data-testid="shell">
+      <StatusBar agent={agent} />
+      <ForcedChangeBanner />
+      <div className="shell-body">
+        <SideNav role={agent.role} current={view} />
+        <main className="shell-content">{pages[view]()}</main>
+      </div>
+    </div>
+  )
+}
