@@ -8,3 +8,8 @@ export function formatDuration(ms: number): string {
   const seconds = totalSeconds % 60
   return hours > 0 ? `${pad(hours)}:${pad(minutes)}:${pad(seconds)}` : `${pad(minutes)}:${pad(seconds)}`
 }
+
+/** Time spent in a state that began at `since`; the server sends since = 0 for "never set". */
+export function formatTimeInState(since: number, now: number): string {
+  return since > 0 ? formatDuration(now - since) : '—'
+}

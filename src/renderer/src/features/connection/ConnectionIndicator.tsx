@@ -1,12 +1,17 @@
 import { useTranslation } from 'react-i18next'
+import { useBridgeStatus } from '../../api/bridge-status'
 import { useNow } from '../../lib/clock'
 import { useConnectionStore } from './connection-store'
 
 export function ConnectionIndicator() {
   const { t } = useTranslation()
-  const connection = useConnectionStore((s) => s.connection)
+  const reported = useConnectionStore((s) => s.connection)
+  // With the web bridge down the last report is stale, and nothing the agent does gets through.
+  const bridgeDown = useBridgeStatus((s) => s.phase !== 'ready')
+  const connection = bridgeDown ? null : reported
   const status = connection?.status ?? 'offline'
   const details = [
+    bridgeDown ? t('bridge.reconnecting') : null,
     connection?.serverUrl ? t('connection.server', { url: connection.serverUrl }) : null,
     connection?.lastError ? t('connection.lastError', { error: connection.lastError }) : null,
   ].filter((line) => line !== null)

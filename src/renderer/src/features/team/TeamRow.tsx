@@ -1,6 +1,6 @@
 import { useTranslation } from 'react-i18next'
 import type { AgentStateName, TeamMember } from '../../../../shared/domain/agent'
-import { formatDuration } from '../../lib/format-duration'
+import { formatTimeInState } from '../../lib/format-duration'
 import { StatePill } from '../agent-state/StatePill'
 
 interface TeamRowProps {
@@ -28,7 +28,7 @@ export function TeamRow({ member, now, isSelf, busy, onForce, onForceNotReady }:
       <td>
         <StatePill state={presence.state} reasonCode={presence.reasonCode} />
       </td>
-      <td className="numeric">{formatDuration(now - presence.since)}</td>
+      <td className="numeric">{formatTimeInState(presence.since, now)}</td>
       <td>
         <span className={`presence-online presence-online--${presence.online ? 'on' : 'off'}`}>
           <span className="status-dot" aria-hidden="true" />
@@ -42,11 +42,11 @@ export function TeamRow({ member, now, isSelf, busy, onForce, onForceNotReady }:
           </span>
         )}
       </td>
-      <td className="team-actions">
+      <td>
         {isSelf ? (
           <span className="muted">{t('team.self')}</span>
         ) : (
-          <>
+          <div className="team-actions">
             <button type="button" className="button button--small" data-testid={`force-not-ready-${username}`} disabled={busy} onClick={onForceNotReady}>
               {t('team.forceNotReady')}
             </button>
@@ -56,7 +56,7 @@ export function TeamRow({ member, now, isSelf, busy, onForce, onForceNotReady }:
             <button type="button" className="button button--small button--danger" data-testid={`force-signout-${username}`} disabled={busy} onClick={() => onForce('signed_out')}>
               {t('team.forceSignOut')}
             </button>
-          </>
+          </div>
         )}
       </td>
     </tr>
