@@ -3,7 +3,7 @@ import { BRIDGE_PATH } from '../../../shared/ipc/bridge-protocol'
 import { createAgentApi } from '../../../shared/ipc/typed-client'
 import { useBridgeStatus } from './bridge-status'
 import { withContractChecks } from './contract-checks'
-import { forgetLaunchSecret, takeLaunchSecret } from './launch-secret'
+import { forgetLaunchSecret, restartOnNewLaunchLink, takeLaunchSecret } from './launch-secret'
 import { bridgeUrlFor, createWebBridgeTransport } from './web-bridge-transport'
 
 let api: AgentApi | null = null
@@ -20,6 +20,7 @@ function selectTransport(): AgentApiTransport {
     update({ phase: 'ready', refusal: null })
     return window.agentApi
   }
+  restartOnNewLaunchLink()
   return createWebBridgeTransport({
     url: bridgeUrlFor(location, BRIDGE_PATH),
     secret: takeLaunchSecret(),

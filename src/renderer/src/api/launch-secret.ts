@@ -6,13 +6,25 @@
 const STORAGE_KEY = 'omnidesk.bridgeSecret'
 
 export function takeLaunchSecret(): string | null {
+  return takeFromAddress() ?? recall()
+}
+
+/**
+ * Pasting a new launch link into the open tab changes only the fragment, which does not reload
+ * the page; start over with the new secret so the page does not stay on a refused one.
+ */
+export function restartOnNewLaunchLink(): void {
+  window.addEventListener('hashchange', () => {
+    if (takeFromAddress() !== null) location.reload()
+  })
+}
+
+function takeFromAddress(): string | null {
   const fromLink = new URLSearchParams(location.hash.slice(1)).get('k')
-  if (fromLink) {
-    remember(fromLink)
-    history.replaceState(history.state, '', location.pathname + location.search)
-    return fromLink
-  }
-  return recall()
+  if (!fromLink) return null
+  remember(fromLink)
+  history.replaceState(history.state, '', location.pathname + location.search)
+  return fromLink
 }
 
 export function forgetLaunchSecret(): void {
