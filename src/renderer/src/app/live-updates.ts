@@ -3,9 +3,13 @@ import { useBridgeStatus } from '../api/bridge-status'
 import { listenToAgentState } from '../features/agent-state/agent-state-store'
 import { listenToConnection } from '../features/connection/connection-store'
 import { listenToSession, useSessionStore } from '../features/session/session-store'
+import { useNavigation } from '../features/shell/navigation'
 import { listenToTeam, useTeamStore } from '../features/team/team-store'
 
-/** Feeds every AgentApi event into its store, and resyncs after the web bridge reconnects. */
+/**
+ * Feeds every AgentApi event into its store, resyncs after the web bridge reconnects, and
+ * starts each newly signed-in agent on the inbox rather than where the previous one left off.
+ */
 export function startLiveUpdates(api: AgentApi): () => void {
   const stops = [
     listenToSession(api),
@@ -18,6 +22,9 @@ export function startLiveUpdates(api: AgentApi): () => void {
         void useSessionStore.getState().refresh()
         if (useTeamStore.getState().loadState !== 'idle') void useTeamStore.getState().load()
       }
+    }),
+    useSessionStore.subscribe((current, previous) => {
+      if (current.snapshot?.agent?.id !== previous.snapshot?.agent?.id) useNavigation.getState().go('inbox')
     }),
   ]
   return () => {
