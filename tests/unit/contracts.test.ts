@@ -75,7 +75,7 @@ describe('api router', () => {
     expect(calls).toHaveLength(1)
   })
   it('hides internal errors behind a generic message and reports them', async () => {
-    expect(await router.invoke('session.logout')).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error' } })
+    expect(await router.invoke('session.logout', undefined)).toEqual({ ok: false, error: { code: 'internal', message: 'Internal error' } })
     expect(internal).toEqual(['session.logout'])
   })
   it('rejects names that are not methods, including prototype keys', async () => {
