@@ -1,6 +1,19 @@
 import { resolve } from 'node:path'
 import { defineConfig } from 'electron-vite'
 import react from '@vitejs/plugin-react'
+import type { Plugin } from 'vite'
+
+/**
+ * The React plugin's fast refresh injects an inline module script in dev, which the page's
+ * `script-src 'self'` refuses. Relax the policy for the dev server only; builds keep it strict.
+ */
+function devServerCsp(): Plugin {
+  return {
+    name: 'dev-server-csp',
+    apply: 'serve',
+    transformIndexHtml: (html) => html.replace("script-src 'self'", "script-src 'self' 'unsafe-inline'"),
+  }
+}
 
 export default defineConfig({
   main: {
@@ -22,6 +35,6 @@ export default defineConfig({
     build: {
       rollupOptions: { input: { index: resolve('src/renderer/index.html') } },
     },
-    plugins: [react()],
+    plugins: [react(), devServerCsp()],
   },
 })
