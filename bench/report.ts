@@ -23,6 +23,8 @@ function fanoutRows(f: FanoutResult): Row[] {
     ...pick(`state change → each of ${f.listeners} leads`, f.server.delivery, f.relay.delivery),
     ...pick(`state change → all ${f.listeners} leads`, f.server.allReached, f.relay.allReached),
     ...pick('agentState:set ack (1 client)', f.server.ack, f.ackBaseline, 'plain socket.io ack'),
+    { measure: 'agentState:set ack p50, fan-out included', system: f.server.ack.p50, baseline: f.relay.ack.p50, baselineName: 'relay ping ack (same fan-out)' },
+    { measure: 'agentState:set ack p99, fan-out included', system: f.server.ack.p99, baseline: f.relay.ack.p99, baselineName: 'relay ping ack (same fan-out)' },
   ]
 }
 
@@ -32,6 +34,7 @@ function webRows(w: WebHostResult): Row[] {
     { measure: 'web host spawn → login input usable, median', system: w.webHost.inputReady.p50, baseline: w.staticBaseline.inputReady.p50, baselineName: stat },
     { measure: 'web host spawn → login input usable, min', system: w.webHost.inputReady.min, baseline: w.staticBaseline.inputReady.min, baselineName: stat },
     { measure: 'web host spawn → URL printed, median', system: w.webHost.urlPrinted.p50, baseline: w.staticBaseline.urlPrinted.p50, baselineName: stat },
+    { measure: 'web host URL printed → input usable, median', system: w.webHost.pageLoad.p50, baseline: w.staticBaseline.pageLoad.p50, baselineName: stat },
     { measure: 'login → shell visible, median', system: w.loginToShell.median, baseline: w.loginHttpBaseline.median, baselineName: 'POST /api/auth/login' },
   ]
 }

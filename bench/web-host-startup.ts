@@ -27,9 +27,17 @@ export interface ColdStart {
   inputReadyMs: number
 }
 
+export interface ColdStartSummary {
+  samples: ColdStart[]
+  inputReady: Summary
+  urlPrinted: Summary
+  /** URL printed → input usable: page load, scripts, and (for the web host) the bridge handshake. */
+  pageLoad: Summary
+}
+
 export interface WebHostResult {
-  webHost: { samples: ColdStart[]; inputReady: Summary; urlPrinted: Summary }
-  staticBaseline: { samples: ColdStart[]; inputReady: Summary; urlPrinted: Summary }
+  webHost: ColdStartSummary
+  staticBaseline: ColdStartSummary
   loginToShell: { samples: number[]; median: number; summary: Summary }
   loginHttpBaseline: { samples: number[]; median: number; summary: Summary }
 }
@@ -128,10 +136,11 @@ export async function runWebHostStartup(options: WebHostOptions): Promise<WebHos
   const unexpected = hostOutput.filter((line) => !line.includes('web host ready') && !WEB_HOST_URL.test(line))
   if (unexpected.length > 0) log(`web host output besides its URL (last run):\n  ${unexpected.join('\n  ')}`)
 
-  const coldSummary = (runs: ColdStart[]) => ({
+  const coldSummary = (runs: ColdStart[]): ColdStartSummary => ({
     samples: runs,
     inputReady: summarize(runs.map((r) => r.inputReadyMs)),
     urlPrinted: summarize(runs.map((r) => r.urlPrintedMs)),
+    pageLoad: summarize(runs.map((r) => r.inputReadyMs - r.urlPrintedMs)),
   })
   return {
     webHost: coldSummary(hostRuns),
