@@ -23,6 +23,7 @@ const OS_USER = 'postgres'
 const READY_TIMEOUT_MS = 30_000
 const STOP_TIMEOUT_MS = 15_000
 const PORT_ATTEMPTS = 3
+const CLIENT_GRACE_MS = 2_000
 
 /** PG_BIN wins; otherwise the newest Debian-packaged server, then whatever pg_config knows. */
 function findBinDir(): string {
@@ -120,7 +121,7 @@ async function waitUntilAccepting(port: number, child: ChildProcess, logFile: st
       return
     } catch (error) {
       if (Date.now() > deadline) {
-        throw new Error(`postgres did not accept connections within ${READY_TIMEOUT_MS} ms: ${String(error)}\n${tail(logFile)}`)
+        throw new Error(`postgres did not accept connections within ${READY_TIMEOUT_MS} ms: ${String(error)}\n${tail(logFile)}`, { cause: error })
       }
     } finally {
       await client.end().catch(() => undefined)
@@ -144,6 +145,31 @@ function isAlive(pid: number): boolean {
     return true
   } catch {
     return false
+  }
+}
+
+/**
+ * pg's Pool.end() resolves before its connections have finished closing; shutting down in that
+ * window makes the server send those clients a FATAL error that surfaces as an uncaught exception
+ * in the test. So give departing clients a moment to go first (clients that were never closed
+ * are cut off anyway after the grace period).
+ */
+async function waitForClientsToLeave(port: number): Promise<void> {
+  const deadline = Date.now() + CLIENT_GRACE_MS
+  const probe = new pg.Client({ host: '127.0.0.1', port, user: SUPERUSER, database: 'postgres', connectionTimeoutMillis: 1000 })
+  try {
+    await probe.connect()
+    for (;;) {
+      const { rows } = await probe.query<{ n: string }>(
+        "select count(*) as n from pg_stat_activity where backend_type = 'client backend' and pid <> pg_backend_pid()",
+      )
+      if (Number(rows[0]?.n ?? 0) === 0 || Date.now() > deadline) return
+      await sleep(20)
+    }
+  } catch {
+    // The server is already gone or refusing connections; shutting down is all that is left.
+  } finally {
+    await probe.end().catch(() => undefined)
   }
 }
 
@@ -229,10 +255,11 @@ export async function startPostgres(): Promise<PostgresServer> {
       try {
         await waitUntilAccepting(port, child, logFile)
       } catch (error) {
-        // Another process may have taken the port between our probe and postgres binding it.
-        lastError = error
         await shutDown(dataDir, child)
         running.delete(entry)
+        // Another process may have taken the port between our probe and postgres binding it.
+        if (!/could not bind|address already in use/i.test(tail(logFile))) throw error
+        lastError = error
         continue
       }
       try {
@@ -246,7 +273,7 @@ export async function startPostgres(): Promise<PostgresServer> {
       return {
         url: `postgres://${SUPERUSER}@127.0.0.1:${port}/${DATABASE_NAME}`,
         stop: () => {
-          stopped ??= shutDown(dataDir, child).finally(() => {
+          stopped ??= waitForClientsToLeave(port).then(() => shutDown(dataDir, child)).finally(() => {
             running.delete(entry)
             rmSync(root, { recursive: true, force: true })
           })

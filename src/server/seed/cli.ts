@@ -57,15 +57,17 @@ async function main(): Promise<void> {
   }
   if (!values.db) throw new Error(`--db is required.\n${USAGE}`)
   const password = values.password ?? DEFAULT_DEMO_PASSWORD
+  // Bad arguments are reported before a database file gets created.
+  const options = {
+    password,
+    customers: optionalCount('customers', values.customers),
+    articles: optionalCount('articles', values.articles),
+    random: optionalCount('random', values.random),
+  }
   const db = openDatabase(values.db)
   try {
     await migrateToLatest(db)
-    const summary = await seedDemoData(db, {
-      password,
-      customers: optionalCount('customers', values.customers),
-      articles: optionalCount('articles', values.articles),
-      random: optionalCount('random', values.random),
-    })
+    const summary = await seedDemoData(db, options)
     printSummary(values.db, summary, password)
   } finally {
     await db.destroy()

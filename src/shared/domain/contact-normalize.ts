@@ -27,7 +27,7 @@ function fold(raw: string): string | null {
 
 /** Extensions (转 8001, ext. 12, x12, #12) are not part of the caller id, so they are dropped. */
 const EXTENSION = /\s*(?:转|分机|ext\.?|x|#)\s*\d{1,6}$/i
-const PHONE_CHARACTERS = /^[\d\s\-().\/+]+$/
+const PHONE_CHARACTERS = /^[\d\s\-()./+]+$/
 /** One plus, before any digit: `+86 …`, `(+86) …`. */
 const INTERNATIONAL_PLUS = /^[^\d+]*\+[^+]*$/
 const CHINA_MOBILE_NUMBER = /^1\d{10}$/
