@@ -168,7 +168,7 @@ for (const backend of backends) {
       expect(perTier('基础')).toBeGreaterThan(perTier('银'))
       expect(perTier('银')).toBeGreaterThan(perTier('金'))
       expect(perTier('金')).toBeGreaterThan(perTier('钻'))
-      expect(perTier('1A')).toBeGreaterThan(perTier('5A'))
+      expect(perTier('5A')).toBeGreaterThan(perTier('1A'))
       for (const c of customers) {
         if ((CONSUMER_TIERS as readonly string[]).includes(c.tier)) {
           expect(c.kind).toBe('person')

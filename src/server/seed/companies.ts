@@ -2,8 +2,11 @@ import { randomPersonName, type PersonName } from './chinese-names'
 import type { City } from './places'
 import type { Random } from './random'
 
-/** Enterprise (政企) customer tiers, lowest to highest value: 5A are the key accounts. */
-export const ENTERPRISE_TIERS = ['1A', '2A', '3A', '4A', '5A'] as const
+/**
+ * Enterprise (政企) customer tiers, lowest to highest value: 1A are the key accounts, served
+ * first like 钻 and 金 consumers (the routing rules of the inbox issue name 1A–2A as top tiers).
+ */
+export const ENTERPRISE_TIERS = ['5A', '4A', '3A', '2A', '1A'] as const
 export type EnterpriseTier = (typeof ENTERPRISE_TIERS)[number]
 
 export interface Company {

@@ -16,7 +16,7 @@ export const ALL_TIERS: readonly CustomerTier[] = [...CONSUMER_TIERS, ...ENTERPR
 /** Few customers in the top tiers, most in the bottom ones — like a real customer base. */
 const TIER_WEIGHTS: readonly (readonly [CustomerTier, number])[] = [
   ['钻', 2], ['金', 7], ['银', 18], ['基础', 57],
-  ['1A', 5.5], ['2A', 4.5], ['3A', 3], ['4A', 2], ['5A', 1],
+  ['5A', 5.5], ['4A', 4.5], ['3A', 3], ['2A', 2], ['1A', 1],
 ]
 
 export interface CustomerData {
@@ -137,7 +137,7 @@ function isConsumer(tier: CustomerTier): tier is ConsumerTier {
 
 /**
  * Tiers by weight, but every tier at least once when there are enough customers, so demos and
- * tests always have a 钻 customer and a 5A account to open.
+ * tests always have a 钻 customer and a 1A account to open.
  */
 function tiersFor(random: Random, count: number): CustomerTier[] {
   const guaranteed = count >= ALL_TIERS.length ? [...ALL_TIERS] : []
