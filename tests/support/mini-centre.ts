@@ -50,14 +50,15 @@ export interface TestCentre {
   cleanup(): Promise<void>
 }
 
+/** A central server on a free port over a fresh SQLite file, or over `config.databaseUrl` when given. */
 export async function startTestCentre(config: Partial<ServerConfig> = {}): Promise<TestCentre> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-centre-'))
-  const dbFile = join(dir, 'server.sqlite')
+  const dbFile = config.databaseUrl ?? join(dir, 'server.sqlite')
   const db = openDatabase(dbFile)
   await migrateToLatest(db)
   await seedMiniCentre(db)
   await db.destroy()
-  const base: Partial<ServerConfig> = { databaseUrl: dbFile, port: 0, logLevel: 'silent', ...config }
+  const base: Partial<ServerConfig> = { port: 0, logLevel: 'silent', ...config, databaseUrl: dbFile }
   const centre: TestCentre = {
     server: await startCentralServer(base),
     dbFile,
