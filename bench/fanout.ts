@@ -34,6 +34,8 @@ export interface FanoutSide {
   missedDeliveries: number
   roundsWithMisses: number
   strayEvents: number
+  /** Stray events by kind ("<what>, during|after round <n>") with counts. */
+  strayKinds: Record<string, number>
   duplicateEvents: number
 }
 
@@ -44,7 +46,10 @@ export interface FanoutResult {
     loginMs: Summary
     welcomeMs: Summary
     connectStormMs: number
-    /** team:presence events the leads got while connecting and before the rounds (each connect is announced to the team). */
+    /**
+     * team:presence events the leads got between their welcome and the first round: each connect
+     * is announced to every lead already connected, so a simultaneous start is O(leads²).
+     */
     presenceEventsDuringSetup: number
     unexpectedDisconnects: number
   }
@@ -85,7 +90,7 @@ class SideRecorder {
     if (outcome.missed > 0) this.roundsWithMisses++
   }
 
-  result(tracker: { stray: number; duplicates: number }): FanoutSide {
+  result(tracker: { stray: number; duplicates: number; strayKinds: Map<string, number> }): FanoutSide {
     return {
       delivery: summarize(this.delays),
       allReached: summarize(this.all),
@@ -93,6 +98,7 @@ class SideRecorder {
       missedDeliveries: this.missed,
       roundsWithMisses: this.roundsWithMisses,
       strayEvents: tracker.stray,
+      strayKinds: Object.fromEntries(tracker.strayKinds),
       duplicateEvents: tracker.duplicates,
     }
   }
@@ -111,7 +117,10 @@ export async function runFanout(options: FanoutOptions, relayUrl: string): Promi
   let presenceEventsDuringSetup = 0
   let settingUp = true
   let unexpectedDisconnects = 0
-  const serverTracker = new RoundTracker<TeamMember>(LEAD_COUNT)
+  const serverTracker = new RoundTracker<TeamMember>(
+    LEAD_COUNT,
+    (m) => `${m.presence.state}${m.presence.reasonCode ? `/${m.presence.reasonCode}` : ''} online=${m.presence.online}`,
+  )
   const stormStarted = performance.now()
   const leads = await Promise.all(
     logins.slice(0, LEAD_COUNT).map(async ({ response }, index) => {
@@ -138,7 +147,7 @@ export async function runFanout(options: FanoutOptions, relayUrl: string): Promi
   )
 
   // --- Raw relay: 100 listeners + 1 emitter, and 1 client for the ack baseline ---
-  const relayTracker = new RoundTracker<RelayPayload>(LEAD_COUNT)
+  const relayTracker = new RoundTracker<RelayPayload>(LEAD_COUNT, (p) => `pong ${p.round}`)
   const relayListeners = await Promise.all(
     Array.from({ length: LEAD_COUNT }, async (_, index) => {
       const socket = await connectRelay(relayUrl, 15_000)

@@ -53,8 +53,9 @@ export function renderTable(fanout: FanoutResult | undefined, web: WebHostResult
       `fan-out: ${fanout.rounds} changes × ${fanout.listeners} leads; missed deliveries server ${s.missedDeliveries} (in ${s.roundsWithMisses} rounds), ` +
         `relay ${fanout.relay.missedDeliveries}; stray/duplicate events server ${s.strayEvents}/${s.duplicateEvents}, relay ${fanout.relay.strayEvents}/${fanout.relay.duplicateEvents}; ` +
         `unexpected disconnects ${s.unexpectedDisconnects}`,
+      ...Object.entries(s.strayKinds).map(([kind, n]) => `  stray team:presence for the agent: ${n} × ${kind}`),
       `setup: login p50 ${ms(s.loginMs.p50)} (max ${ms(s.loginMs.max)}), ${fanout.listeners} leads connected in ${ms(s.connectStormMs)}, ` +
-        `welcome p50 ${ms(s.welcomeMs.p50)} / max ${ms(s.welcomeMs.max)}, ${s.presenceEventsDuringSetup} team:presence events during setup`,
+        `welcome p50 ${ms(s.welcomeMs.p50)} / max ${ms(s.welcomeMs.max)}, ${s.presenceEventsDuringSetup} team:presence events received by the leads during setup`,
     )
   }
   if (web) {

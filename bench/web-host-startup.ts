@@ -42,7 +42,37 @@ export interface WebHostResult {
   loginHttpBaseline: { samples: number[]; median: number; summary: Summary }
 }
 
-const USERNAME_READY = '[data-testid="login-username"]:not([disabled])'
+/**
+ * Resolves once the element with `testId` is rendered with a size (and enabled, if asked),
+ * checked in the page on every animation frame. Not Playwright's waitForSelector: it re-polls with
+ * a backoff reaching 500 ms while the element is missing, which put steps of up to ~480 ms into
+ * the timings. Not waitForFunction either: it evals in the page, which the renderer's CSP
+ * (script-src 'self') refuses. A CDP evaluation of a string is exempt from the page's CSP, and
+ * being a string it is not rewritten by tsx (whose __name helpers would not exist in the page).
+ */
+async function waitUsable(page: Page, testId: string, enabled: boolean, timeoutMs = 30_000): Promise<void> {
+  const expression = `new Promise((resolve, reject) => {
+    const deadline = performance.now() + ${timeoutMs}
+    const tick = () => {
+      const el = document.querySelector('[data-testid="${testId}"]')
+      const box = el && el.getBoundingClientRect()
+      if (el && !(${enabled} && el.disabled) && box.width > 0 && box.height > 0 && getComputedStyle(el).visibility !== 'hidden') resolve(true)
+      else if (performance.now() > deadline) reject(new Error('${testId} not usable within ${timeoutMs} ms'))
+      else requestAnimationFrame(tick)
+    }
+    tick()
+  })`
+  // Right after a navigation commits, the evaluation can land in a context that is being replaced.
+  for (let attempt = 1; ; attempt++) {
+    try {
+      await page.evaluate(expression)
+      return
+    } catch (err) {
+      if (attempt >= 3 || !(err instanceof Error) || !/context was destroyed|navigat/i.test(err.message)) throw err
+    }
+  }
+}
+
 const STATIC_CHILD = join(import.meta.dirname, 'support', 'static-child.ts')
 /** cli.ts prints the page address with the launch secret in its fragment. */
 const WEB_HOST_URL = /(https?:\/\/\S+\/#k=\S+)/
@@ -57,7 +87,7 @@ async function newPage(browser: Browser): Promise<{ page: Page; close(): Promise
 async function coldStart(child: BenchChild, page: Page, urlOf: (line: string) => string | undefined): Promise<ColdStart> {
   const { value: url, at } = await child.waitForLine(urlOf, 60_000)
   await page.goto(url, { waitUntil: 'commit', timeout: 30_000 })
-  await page.waitForSelector(USERNAME_READY, { state: 'visible', timeout: 30_000 })
+  await waitUsable(page, 'login-username', true)
   const ready = performance.now()
   return { urlPrintedMs: at - child.spawnedAt, inputReadyMs: ready - child.spawnedAt }
 }
@@ -93,7 +123,7 @@ async function webHostRun(options: WebHostOptions, agent: { username: string }):
     await page.getByTestId('login-username').fill(agent.username)
     await page.getByTestId('login-password').fill(BENCH_PASSWORD)
     await page.getByTestId('login-submit').click()
-    await page.waitForSelector('[data-testid="shell"]', { state: 'visible', timeout: 30_000 })
+    await waitUsable(page, 'shell', false)
     const loginMs = performance.now() - started
     return { cold, loginMs, child }
   } catch (err) {

@@ -19,17 +19,25 @@ export class RoundTracker<P> {
   /** Events that arrived while no round was open or that did not match the open round. */
   stray = 0
   duplicates = 0
+  /** What the stray events were (described by `describe`), with counts. */
+  readonly strayKinds = new Map<string, number>()
+  private rounds = 0
   private current:
     | { matches: (payload: P) => boolean; startedAt: number; received: Float64Array; count: number; complete: () => void }
     | undefined
 
-  constructor(readonly listeners: number) {}
+  constructor(
+    readonly listeners: number,
+    private readonly describe: (payload: P) => string = () => 'event',
+  ) {}
 
   receive(listener: number, payload: P): void {
     const at = performance.now()
     const round = this.current
     if (!round || !round.matches(payload)) {
       this.stray++
+      const kind = `${this.describe(payload)}, ${round ? 'during' : 'after'} round ${this.rounds}`
+      if (this.strayKinds.size < 20 || this.strayKinds.has(kind)) this.strayKinds.set(kind, (this.strayKinds.get(kind) ?? 0) + 1)
       return
     }
     if (!Number.isNaN(round.received[listener])) {
@@ -51,6 +59,7 @@ export class RoundTracker<P> {
     const received = new Float64Array(this.listeners).fill(Number.NaN)
     const round = { matches, startedAt: 0, received, count: 0, complete }
     this.current = round
+    this.rounds++
     let timer: NodeJS.Timeout | undefined
     try {
       round.startedAt = performance.now()
