@@ -20,7 +20,7 @@ import { runWebHostStartup, type WebHostResult } from './web-host-startup'
 const ROOT = resolve(import.meta.dirname, '..')
 const RESULTS_DIR = join(ROOT, 'bench', 'results')
 /** The whole run should take well under this; past it everything is stopped. */
-const WATCHDOG_MS = 240_000
+const WATCHDOG_MS = 180_000
 
 const t0 = performance.now()
 const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`)
