@@ -54,6 +54,17 @@ test('an agent sets 示忙/小休, the lead sees it within a second, forces 示�
   await expect(agent.getByTestId('current-state')).toHaveAttribute('data-state', 'ready')
   await expect(agent.getByTestId('forced-notice')).toContainText('刘洋')
   await expect(agent.getByTestId('state-timer')).toHaveText(/^00:0\d$/)
+
+  // 强制示忙 needs a reason from the lead too.
+  await lead.getByTestId('force-not-ready-agent1').click()
+  await lead.getByTestId('force-reason-select').selectOption({ label: '培训' })
+  await lead.getByTestId('force-reason-confirm').click()
+  await expect(agent.getByTestId('current-state')).toHaveAttribute('data-reason', 'training')
+  await expect(agent.getByTestId('forced-banner')).toContainText('刘洋')
+
+  await lead.getByTestId('force-signout-agent1').click()
+  await expect(agent.getByTestId('current-state')).toHaveAttribute('data-state', 'signed_out')
+  await expect(row).toHaveAttribute('data-state', 'signed_out')
 })
 
 test('the session lives in main: reloading the page keeps the agent signed in', async ({ browser }) => {

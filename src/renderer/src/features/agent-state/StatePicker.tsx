@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import { agentStates, type AgentStateName } from '../../../../shared/domain/agent'
 import { errorText } from '../../i18n/error-text'
 import { useAgentStateStore } from './agent-state-store'
-import { useReasonCodes, useReasonLabel } from './use-state-label'
+import { ReasonSelect } from './ReasonSelect'
 
 /**
  * Choosing a state other than 示忙 applies at once. 示忙 needs a reason first: choosing it
@@ -29,8 +29,6 @@ export function StatePicker() {
   const changing = useAgentStateStore((s) => s.changing)
   const changeError = useAgentStateStore((s) => s.changeError)
   const change = useAgentStateStore((s) => s.change)
-  const reasonCodes = useReasonCodes()
-  const reasonLabel = useReasonLabel()
   const since = presence?.since ?? null
   const [storedDraft, setDraft] = useState<Draft>(noDraft(since))
   // A draft belongs to the state it was started in; a new state (own or forced) ends it.
@@ -82,22 +80,13 @@ export function StatePicker() {
           <label className="visually-hidden" htmlFor="reason-select">
             {t('agentState.reason')}
           </label>
-          <select
+          <ReasonSelect
             id="reason-select"
-            data-testid="reason-select"
+            testId="reason-select"
             value={shownReason}
-            onChange={(event) => setDraft({ since, pickingReason, pickedReason: event.target.value })}
+            onChange={(reasonCode) => setDraft({ since, pickingReason, pickedReason: reasonCode })}
             disabled={changing}
-          >
-            <option value="" disabled>
-              {t('agentState.chooseReason')}
-            </option>
-            {reasonCodes.map((reason) => (
-              <option key={reason.code} value={reason.code}>
-                {reasonLabel(reason.code)}
-              </option>
-            ))}
-          </select>
+          />
           <button type="button" className="button button--primary button--small" data-testid="state-apply" onClick={applyReason} disabled={changing || !reasonChanged}>
             {t('agentState.apply')}
           </button>
