@@ -172,7 +172,7 @@ export default defineConfig([
             // Only types from src/shared: its modules build zod schemas when loaded, and the
             // sandboxed preload cannot require zod (electron-vite leaves dependencies external).
             {
-              regex: '^(?:\\.\\./)+shared/',
+              regex: '^(?:\\.\\./)+shared/(?!ipc/agent-api-names$)',
               allowTypeImports: true,
               message: 'src/preload may import only types from src/shared: a sandboxed preload cannot require zod, which shared modules load',
             },

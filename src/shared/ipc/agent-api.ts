@@ -13,6 +13,26 @@ import {
   TeamMemberSchema,
 } from '../domain/agent'
 import { ForceStateSchema } from '../protocol/agent-socket'
+import { isAgentApiEventName, isAgentApiMethodName, type AgentApiEventName, type AgentApiMethodName } from './agent-api-names'
+import {
+  AddNoteInputSchema,
+  CustomerCardSchema,
+  CustomerLookupInputSchema,
+  CustomerSearchInputSchema,
+  CustomerSummarySchema,
+  DraftKeySchema,
+  DraftSchema,
+  InteractionViewSchema,
+  KbArticleViewSchema,
+  KbCategoryViewSchema,
+  KbSearchInputSchema,
+  KbSearchResultSchema,
+  OutboxStatusSchema,
+  PendingSignoffSchema,
+  ResolveConflictInputSchema,
+  SyncStatusSchema,
+  UpdateCustomerInputSchema,
+} from './views'
 
 export const connectionStatuses = ['offline', 'connecting', 'online', 'reconnecting'] as const
 export const ConnectionStatusSchema = z.object({
@@ -49,6 +69,7 @@ export const AppInfoSchema = z.object({
 })
 
 const Empty = z.object({}).strict().optional()
+const ById = z.object({ id: z.string().min(1).max(64) }).strict()
 
 export const agentApiMethods = {
   'app.info': { input: Empty, output: AppInfoSchema },
@@ -58,6 +79,21 @@ export const agentApiMethods = {
   'agentState.set': { input: StateChangeSchema, output: PresenceSchema },
   'team.list': { input: Empty, output: z.array(TeamMemberSchema) },
   'team.forceState': { input: ForceStateSchema, output: PresenceSchema },
+  'kb.search': { input: KbSearchInputSchema, output: KbSearchResultSchema },
+  'kb.get': { input: ById, output: KbArticleViewSchema.nullable() },
+  'kb.categories': { input: Empty, output: z.array(KbCategoryViewSchema) },
+  'kb.pendingSignoffs': { input: Empty, output: z.array(PendingSignoffSchema) },
+  'kb.signoff': { input: z.object({ articleId: z.string().min(1).max(64) }).strict(), output: KbArticleViewSchema },
+  'customers.search': { input: CustomerSearchInputSchema, output: z.array(CustomerSummarySchema) },
+  'customers.lookup': { input: CustomerLookupInputSchema, output: z.array(CustomerSummarySchema) },
+  'customers.get': { input: ById, output: CustomerCardSchema.nullable() },
+  'customers.addNote': { input: AddNoteInputSchema, output: InteractionViewSchema },
+  'customers.update': { input: UpdateCustomerInputSchema, output: CustomerCardSchema },
+  'outbox.status': { input: Empty, output: OutboxStatusSchema },
+  'outbox.resolveConflict': { input: ResolveConflictInputSchema, output: OutboxStatusSchema },
+  'sync.status': { input: Empty, output: SyncStatusSchema },
+  'drafts.get': { input: z.object({ key: DraftKeySchema }).strict(), output: DraftSchema.nullable() },
+  'drafts.set': { input: z.object({ key: DraftKeySchema, text: z.string().max(100_000) }).strict(), output: DraftSchema },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export type AgentApiMethod = keyof typeof agentApiMethods
@@ -69,18 +105,26 @@ export const agentApiEvents = {
   'session.changed': SessionSnapshotSchema,
   'agentState.changed': PresenceSchema,
   'team.memberChanged': TeamMemberSchema,
+  'sync.changed': SyncStatusSchema,
+  'outbox.changed': OutboxStatusSchema,
+  /** Synced data in the cache changed (after a sync page or a local action): views re-read. */
+  'data.changed': z.object({ entities: z.array(z.string()) }),
+  /** Mandatory articles this agent has not signed for; shown until signed. */
+  'kb.signoffsPending': z.array(PendingSignoffSchema),
 } as const
 
 export type AgentApiEvent = keyof typeof agentApiEvents
 export type AgentApiEventPayload<E extends AgentApiEvent> = z.output<(typeof agentApiEvents)[E]>
 
-export function isAgentApiMethod(name: unknown): name is AgentApiMethod {
-  return typeof name === 'string' && Object.hasOwn(agentApiMethods, name)
-}
+// The dependency-free name lists (for the preload) must match the schemas exactly, both ways.
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false
+const methodNamesMatch: Same<AgentApiMethod, AgentApiMethodName> = true
+const eventNamesMatch: Same<AgentApiEvent, AgentApiEventName> = true
+void methodNamesMatch
+void eventNamesMatch
 
-export function isAgentApiEvent(name: unknown): name is AgentApiEvent {
-  return typeof name === 'string' && Object.hasOwn(agentApiEvents, name)
-}
+export const isAgentApiMethod: (name: unknown) => name is AgentApiMethod = isAgentApiMethodName
+export const isAgentApiEvent: (name: unknown) => name is AgentApiEvent = isAgentApiEventName
 
 /** The raw transport both hosts provide: a call that answers with a Result, and events. */
 export interface AgentApiTransport {
@@ -94,6 +138,4 @@ export interface AgentApi {
   on<E extends AgentApiEvent>(event: E, listener: (payload: AgentApiEventPayload<E>) => void): () => void
 }
 
-/** Channel names Electron's IPC uses for the transport. */
-export const IPC_INVOKE_CHANNEL = 'agent-api:invoke'
-export const IPC_EVENT_CHANNEL = 'agent-api:event'
+export { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from './agent-api-names'

@@ -16,6 +16,7 @@ import {
   type ReasonCode,
   type TeamMember,
 } from '../domain/agent'
+import { SyncPullSchema, SyncPushSchema, type SyncNotify, type SyncPage, type SyncPushResult } from './sync'
 
 export const AGENT_NAMESPACE = '/agent'
 
@@ -41,6 +42,8 @@ export const clientEventSchemas = {
   'agentState:set': StateChangeSchema,
   'team:list': EmptySchema,
   'team:forceState': ForceStateSchema,
+  'sync:pull': SyncPullSchema,
+  'sync:push': SyncPushSchema,
 } as const
 
 export type ClientEventName = keyof typeof clientEventSchemas
@@ -50,6 +53,8 @@ export interface ClientEventResults {
   'agentState:set': Presence
   'team:list': TeamMember[]
   'team:forceState': Presence
+  'sync:pull': SyncPage
+  'sync:push': SyncPushResult
 }
 
 export type Ack<T> = (result: Result<T>) => void
@@ -76,6 +81,8 @@ export interface ServerToClientEvents {
   'agentState:changed': (presence: Presence) => void
   /** A member of the lead's team changed state or connection (leads and admins only). */
   'team:presence': (member: TeamMember) => void
+  /** Synced data changed on the server; the desktop pulls from its cursor. */
+  'sync:changed': (notice: SyncNotify) => void
   /** An event the server could not take and could not answer through an ack. */
   'protocol:error': (error: z.infer<typeof ProtocolErrorSchema>) => void
 }

@@ -1,0 +1,94 @@
+/**
+ * The desktop's local cache, as the rest of the main process sees it. One SQLite file per
+ * signed-in agent, run in a worker thread so heavy queries never stall the main event loop.
+ * Every method is async (a message to the worker). A local action and its outbox operation are
+ * written in ONE transaction by the same method, so neither exists without the other.
+ */
+import type { ContactKind } from '../../../shared/domain/contact-normalize'
+import type { InteractionRecord } from '../../../shared/domain/records'
+import type { Operation, OperationResult, SyncChange } from '../../../shared/protocol/sync'
+import type {
+  CustomerCard,
+  CustomerSummary,
+  Draft,
+  InteractionView,
+  KbArticleView,
+  KbCategoryView,
+  KbSearchInput,
+  KbSearchResult,
+  OutboxStatus,
+  PendingSignoff,
+} from '../../../shared/ipc/views'
+
+export interface OpenCacheOptions {
+  /** Folder for cache files: `<dir>/<agentId>.sqlite`. */
+  dir: string
+  agentId: string
+}
+
+export interface CacheOpenReport {
+  /** The file failed its integrity check (or could not be opened) and was moved aside to this path; a fresh one was made. */
+  movedAsideTo: string | null
+  /** Applied migration names. */
+  migrated: string[]
+}
+
+export interface QueuedOperation {
+  op: Operation
+  /** Order of enqueueing, strictly increasing. */
+  position: number
+}
+
+export interface LocalCache {
+  readonly report: CacheOpenReport
+
+  // --- sync down -----------------------------------------------------------------------------
+  getCursor(): Promise<number>
+  /** Applies one page of changes (upserts and tombstones) and stores `cursor`, in one transaction. */
+  applyChanges(changes: SyncChange[], cursor: number): Promise<void>
+  /** Drops all synced data and sets the cursor to 0; the outbox, conflicts and drafts are kept. */
+  resetSyncedData(): Promise<void>
+
+  // --- knowledge base ------------------------------------------------------------------------
+  searchKb(input: KbSearchInput, skillGroupIds: string[]): Promise<KbSearchResult>
+  getArticle(id: string): Promise<KbArticleView | null>
+  kbCategories(): Promise<KbCategoryView[]>
+  /** Mandatory articles with no sign-off for their current version (neither synced nor pending). */
+  pendingSignoffs(): Promise<PendingSignoff[]>
+  /** Records the local sign-off and enqueues `op` (type kb.signoff). */
+  signoff(op: Extract<Operation, { type: 'kb.signoff' }>): Promise<KbArticleView>
+
+  // --- customers -----------------------------------------------------------------------------
+  /** Name, company, phone in any format, email, QQ number; best matches first. */
+  searchCustomers(query: string, limit: number): Promise<CustomerSummary[]>
+  /** Screen pop: exact match on the normalised contact. */
+  lookupCustomers(kind: ContactKind, normalized: string): Promise<CustomerSummary[]>
+  getCustomer(id: string): Promise<CustomerCard | null>
+  /** Adds the note as a local interaction (id = op.payload.noteId) and enqueues `op`. */
+  addNote(op: Extract<Operation, { type: 'customer.note' }>, agent: { id: string; name: string }): Promise<InteractionView>
+  /** Applies the changes locally (optimistically) and enqueues `op`. */
+  updateCustomer(op: Extract<Operation, { type: 'customer.update' }>): Promise<CustomerCard>
+
+  // --- outbox --------------------------------------------------------------------------------
+  /** Enqueues an operation that has no local record of its own (e.g. agentState.set). */
+  enqueue(op: Operation): Promise<void>
+  /** The oldest queued operations that are not conflicts, in order. */
+  nextOperations(limit: number): Promise<QueuedOperation[]>
+  /**
+   * Records the server's answers: applied/duplicate leave the queue (their local records become
+   * "sent"); rejected become conflicts (kept, shown, never dropped silently).
+   */
+  recordResults(results: OperationResult[]): Promise<void>
+  outboxStatus(): Promise<OutboxStatus>
+  /** discard: drop the op and undo its local effect where it has one; retry: queue it again at the end. */
+  resolveConflict(opId: string, resolution: 'discard' | 'retry'): Promise<OutboxStatus>
+
+  // --- drafts --------------------------------------------------------------------------------
+  getDraft(key: string): Promise<Draft | null>
+  /** Empty text deletes the draft. */
+  setDraft(key: string, text: string): Promise<Draft>
+
+  close(): Promise<void>
+}
+
+export type { InteractionRecord }

@@ -1,0 +1,125 @@
+/**
+ * Sync between the central server and a desktop's local cache, over the /agent socket.
+ *
+ * Down: the server numbers every change of a synced record with a global sequence (`seq`). A
+ * desktop pulls the changes after its cursor in pages and stores each page together with the
+ * new cursor, so an interrupted sync resumes where it stopped. A deleted record (or one the
+ * agent may no longer see) arrives as a tombstone. A cursor the server has never issued (from
+ * the future, e.g. after the server's database was restored) is answered with `reset`, and the
+ * desktop starts again from 0.
+ *
+ * Up: every local action is an operation with a client-generated id. The server applies each
+ * id at most once, in the same transaction as its effect; a repeated id is answered
+ * `duplicate` with the first outcome. An operation the server refuses is `rejected` and the
+ * desktop keeps it as a conflict for the agent to resolve.
+ */
+import { z } from 'zod'
+import { AgentStateSchema } from '../domain/agent'
+import {
+  CustomerRecordSchema,
+  InteractionRecordSchema,
+  KbArticleRecordSchema,
+  KbCategoryRecordSchema,
+  KbSignoffRecordSchema,
+  ReasonCodeRecordSchema,
+} from '../domain/records'
+import { ErrorCodeSchema } from '../error-schema'
+
+export const MAX_PULL_PAGE = 1_000
+export const MAX_PUSH_BATCH = 200
+
+const change = <E extends string, S extends z.ZodType>(entity: E, data: S) =>
+  z.union([
+    z.object({ seq: z.number().int().positive(), entity: z.literal(entity), id: z.string().max(140), deleted: z.literal(false), data }),
+    z.object({ seq: z.number().int().positive(), entity: z.literal(entity), id: z.string().max(140), deleted: z.literal(true), data: z.null() }),
+  ])
+
+export const SyncChangeSchema = z.union([
+  change('kb_category', KbCategoryRecordSchema),
+  change('kb_article', KbArticleRecordSchema),
+  change('customer', CustomerRecordSchema),
+  change('interaction', InteractionRecordSchema),
+  change('kb_signoff', KbSignoffRecordSchema),
+  change('reason_code', ReasonCodeRecordSchema),
+])
+export type SyncChange = z.infer<typeof SyncChangeSchema>
+export type SyncEntity = SyncChange['entity']
+
+export const SyncPullSchema = z
+  .object({
+    cursor: z.number().int().nonnegative(),
+    limit: z.number().int().min(1).max(MAX_PULL_PAGE),
+  })
+  .strict()
+export type SyncPull = z.infer<typeof SyncPullSchema>
+
+export const SyncPageSchema = z.object({
+  /** The changes after the cursor, in seq order. */
+  changes: z.array(z.unknown()),
+  /** The cursor to store with this page (the last seq it covers). */
+  cursor: z.number().int().nonnegative(),
+  /** The newest seq on the server, for progress. */
+  latest: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+  /** The cursor was never issued by this server: drop the cache and pull from 0. */
+  reset: z.boolean(),
+})
+export type SyncPage = z.infer<typeof SyncPageSchema>
+
+export const operationTypes = ['kb.signoff', 'customer.note', 'customer.update', 'agentState.set'] as const
+
+const op = <T extends string, S extends z.ZodType>(type: T, payload: S) =>
+  z
+    .object({
+      id: z.uuid(),
+      type: z.literal(type),
+      payload,
+      /** When the agent did it, desktop clock. */
+      createdAt: z.number(),
+    })
+    .strict()
+
+export const CustomerChangesSchema = z
+  .object({
+    name: z.string().trim().min(1).max(200).optional(),
+    city: z.string().trim().max(100).nullable().optional(),
+    notes: z.string().max(10_000).optional(),
+    tags: z.array(z.string().trim().min(1).max(50)).max(50).optional(),
+  })
+  .strict()
+export type CustomerChanges = z.infer<typeof CustomerChangesSchema>
+
+export const OperationSchema = z.discriminatedUnion('type', [
+  op('kb.signoff', z.object({ articleId: z.string().max(64), version: z.number().int().positive() }).strict()),
+  op(
+    'customer.note',
+    z.object({ customerId: z.string().max(64), noteId: z.uuid(), text: z.string().trim().min(1).max(5_000) }).strict(),
+  ),
+  op(
+    'customer.update',
+    z.object({ customerId: z.string().max(64), baseVersion: z.number().int().positive(), changes: CustomerChangesSchema }).strict(),
+  ),
+  op(
+    'agentState.set',
+    z.object({ state: AgentStateSchema, reasonCode: z.string().min(1).max(32).nullable() }).strict(),
+  ),
+])
+export type Operation = z.infer<typeof OperationSchema>
+export type OperationType = Operation['type']
+
+export const SyncPushSchema = z.object({ ops: z.array(z.unknown()).min(1).max(MAX_PUSH_BATCH) }).strict()
+
+export const OperationResultSchema = z.object({
+  id: z.string(),
+  status: z.enum(['applied', 'duplicate', 'rejected']),
+  /** For rejected (and for a duplicate of a rejected op): why. */
+  error: z.object({ code: ErrorCodeSchema, message: z.string() }).optional(),
+})
+export type OperationResult = z.infer<typeof OperationResultSchema>
+
+export const SyncPushResultSchema = z.object({ results: z.array(OperationResultSchema) })
+export type SyncPushResult = z.infer<typeof SyncPushResultSchema>
+
+/** Server → desktop: something changed after `latest - 1`; pull. */
+export const SyncNotifySchema = z.object({ latest: z.number().int().nonnegative() })
+export type SyncNotify = z.infer<typeof SyncNotifySchema>
