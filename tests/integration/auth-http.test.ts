@@ -23,7 +23,7 @@ describe('HTTP auth', () => {
   it('signs in with the right password and returns an expiring token and the profile', async () => {
     const { status, body } = await post('/api/auth/login', { username: 'agent1', password: PASSWORD })
     expect(status).toBe(200)
-    expect(body.agent).toMatchObject({ username: 'agent1', displayName: '王芳', role: 'agent', teamName: '一组', skillGroups: ['话费账单'] })
+    expect(body.agent).toMatchObject({ username: 'agent1', displayName: '王芳', role: 'agent', teamName: '一组', skillGroups: ['话费账单'], skillGroupIds: ['s1'] })
     expect(body.accessTokenExpiresAt).toBeGreaterThan(Date.now())
     const me = await fetch(`${centre.server.url}/api/me`, { headers: { authorization: `Bearer ${body.accessToken}` } })
     expect(((await me.json()) as { username: string }).username).toBe('agent1')

@@ -53,7 +53,7 @@ export class AgentDirectory {
       this.db
         .selectFrom('agent_skills')
         .innerJoin('skill_groups', 'skill_groups.id', 'agent_skills.skill_group_id')
-        .select('skill_groups.name')
+        .select(['skill_groups.id', 'skill_groups.name'])
         .where('agent_skills.agent_id', '=', row.id)
         .orderBy('skill_groups.name')
         .execute(),
@@ -67,6 +67,7 @@ export class AgentDirectory {
         teamId: row.team_id,
         teamName: team?.name ?? null,
         skillGroups: skills.map((s) => s.name),
+        skillGroupIds: skills.map((s) => s.id),
       },
       passwordHash: row.password_hash,
       disabled: row.disabled !== 0,

@@ -43,7 +43,10 @@ export const AgentProfileSchema = z.object({
   role: RoleSchema,
   teamId: z.string().nullable(),
   teamName: z.string().nullable(),
+  /** Skill group names, for display. */
   skillGroups: z.array(z.string()),
+  /** The same skill groups by id: what KB visibility and routing match on. */
+  skillGroupIds: z.array(z.string()),
 })
 export type AgentProfile = z.infer<typeof AgentProfileSchema>
 
