@@ -1,6 +1,6 @@
 import Fastify from 'fastify'
 import { Server as SocketServer } from 'socket.io'
-import { MAX_SOCKET_FRAME_BYTES, type ClientToServerEvents, type ServerToClientEvents } from '../shared/protocol/agent-socket'
+import { AGENT_NAMESPACE, MAX_SOCKET_FRAME_BYTES, type ClientToServerEvents, type ServerToClientEvents } from '../shared/protocol/agent-socket'
 import { AgentDirectory } from './agents/agent-directory'
 import { PresenceService } from './agents/presence-service'
 import { AuthService } from './auth/auth-service'
@@ -13,6 +13,8 @@ import { installErrorHandling } from './http/errors'
 import { registerRoutes } from './http/routes'
 import { createLogger, type Logger } from './logger'
 import { attachAgentNamespace } from './realtime/agent-namespace'
+import { SyncNotifier } from './sync/sync-notifier'
+import { SyncService } from './sync/sync-service'
 
 export const SERVER_VERSION = '0.1.0'
 
@@ -23,6 +25,8 @@ export interface CentralServer {
   db: Db
   log: Logger
   io: SocketServer<ClientToServerEvents, ServerToClientEvents>
+  /** Services that change synced records call `syncNotifier.changed()` after committing. */
+  syncNotifier: SyncNotifier
   stop(): Promise<void>
 }
 
@@ -51,7 +55,10 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     serveClient: false,
     cors: { origin: false },
   })
-  attachAgentNamespace(io, { tokens, directory, presence, log })
+  // Every connected desktop hears about every change; each then pulls what it may see.
+  const syncNotifier = new SyncNotifier(db, (notice) => io.of(AGENT_NAMESPACE).emit('sync:changed', notice), log)
+  const sync = new SyncService({ db, presence, notifier: syncNotifier, log })
+  attachAgentNamespace(io, { tokens, directory, presence, sync, log })
 
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()
@@ -65,7 +72,9 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     db,
     log,
     io,
+    syncNotifier,
     async stop() {
+      syncNotifier.stop()
       await io.close()
       await app.close()
       await db.destroy()

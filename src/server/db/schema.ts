@@ -83,6 +83,8 @@ export interface CustomersTable {
   city: string | null
   notes: string
   tags: string
+  /** Rises by one on every change; `customer.update` operations name the version they edited (migration 002). */
+  version: Generated<number>
   created_at: number
   updated_at: number
 }
@@ -107,6 +109,7 @@ export interface KbArticlesTable {
   id: string
   category_id: string
   title: string
+  /** Restricted HTML (p, h3, h4, ul, ol, li, strong, em, br, a) since migration 002; see sync/kb-html.ts. */
   body: string
   tags: string
   /** Mandatory regulation (规章) that agents must sign for. */
@@ -116,6 +119,52 @@ export interface KbArticlesTable {
   version: number
   created_at: number
   updated_at: number
+}
+
+/** Entities whose changes desktops pull into their local cache. */
+export type SyncedEntity = 'kb_category' | 'kb_article' | 'customer' | 'interaction' | 'kb_signoff' | 'reason_code'
+
+/**
+ * The global change log (migration 002): one row per write of a synced record, appended in the
+ * same transaction as the write. `seq` is the sync cursor desktops keep.
+ */
+export interface ChangesTable {
+  seq: Generated<number>
+  entity: SyncedEntity
+  /** For kb_signoff: `${agentId}:${articleId}`. */
+  entity_id: string
+  deleted: number
+  at: number
+}
+
+/** Every operation a desktop pushed, written with its effect so that each id is applied once. */
+export interface AppliedOpsTable {
+  op_id: string
+  agent_id: string
+  type: string
+  status: 'applied' | 'rejected'
+  error_code: string | null
+  error_message: string | null
+  applied_at: number
+}
+
+/** A customer's history across channels: calls, chats, QQ and email contacts, and internal notes. */
+export interface InteractionsTable {
+  id: string
+  customer_id: string
+  channel: 'phone' | 'chat' | 'qq' | 'email' | 'note'
+  direction: 'in' | 'out' | 'internal'
+  summary: string
+  agent_id: string | null
+  at: number
+}
+
+/** An agent's sign-off (签收) of a mandatory article, at the version they read. */
+export interface KbSignoffsTable {
+  agent_id: string
+  article_id: string
+  version: number
+  signed_at: number
 }
 
 export interface Database {
@@ -132,6 +181,10 @@ export interface Database {
   customer_contacts: CustomerContactsTable
   kb_categories: KbCategoriesTable
   kb_articles: KbArticlesTable
+  changes: ChangesTable
+  applied_ops: AppliedOpsTable
+  interactions: InteractionsTable
+  kb_signoffs: KbSignoffsTable
 }
 
 export type AgentRow = Selectable<AgentsTable>
@@ -140,3 +193,5 @@ export type AgentUpdate = Updateable<AgentsTable>
 export type NewCustomer = Insertable<CustomersTable>
 export type NewCustomerContact = Insertable<CustomerContactsTable>
 export type NewKbArticle = Insertable<KbArticlesTable>
+export type NewInteraction = Insertable<InteractionsTable>
+export type AppliedOpRow = Selectable<AppliedOpsTable>

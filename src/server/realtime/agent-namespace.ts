@@ -15,6 +15,7 @@ import type { AgentDirectory } from '../agents/agent-directory'
 import type { PresenceService } from '../agents/presence-service'
 import type { AccessClaims, AccessTokens } from '../auth/tokens'
 import type { Logger } from '../logger'
+import type { SyncService } from '../sync/sync-service'
 
 interface SocketData {
   claims: AccessClaims
@@ -29,6 +30,7 @@ export interface AgentNamespaceDeps {
   tokens: AccessTokens
   directory: AgentDirectory
   presence: PresenceService
+  sync: SyncService
   log: Logger
   now?: () => number
 }
@@ -82,6 +84,8 @@ export function attachAgentNamespace(io: Server<ClientToServerEvents, ServerToCl
       deps.log.info({ lead: claims.agentId, agent: target.id, state: payload.state }, 'state forced')
       return presence
     },
+    'sync:pull': (payload, claims) => deps.sync.pull(claims, payload),
+    'sync:push': (payload, claims) => deps.sync.push(claims, payload),
   }
 
   nsp.on('connection', (socket: AgentSocket) => {

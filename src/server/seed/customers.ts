@@ -1,5 +1,5 @@
 import { normalizeContact, type ContactKind } from '../../shared/domain/contact-normalize'
-import type { CustomerContactsTable, CustomersTable } from '../db/schema'
+import type { CustomerContactsTable, NewCustomer } from '../db/schema'
 import { randomPersonName, type PersonName } from './chinese-names'
 import { ENTERPRISE_TIERS, randomCompany, type EnterpriseTier } from './companies'
 import { randomLandline, randomMobile, type TypedNumber } from './phone-numbers'
@@ -20,7 +20,7 @@ const TIER_WEIGHTS: readonly (readonly [CustomerTier, number])[] = [
 ]
 
 export interface CustomerData {
-  customers: CustomersTable[]
+  customers: NewCustomer[]
   contacts: CustomerContactsTable[]
 }
 
@@ -52,7 +52,7 @@ const PERSON_NOTES = [
 ]
 
 export function buildCustomers(random: Random, ids: Random, count: number, now: number): CustomerData {
-  const customers: CustomersTable[] = []
+  const customers: NewCustomer[] = []
   const contacts: CustomerContactsTable[] = []
   const takenKeys = new Set<string>()
   const takenCompanies = new Set<string>()

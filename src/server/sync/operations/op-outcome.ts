@@ -1,0 +1,24 @@
+import type { Transaction } from 'kysely'
+import type { ErrorCode, ErrorInfo } from '../../../shared/errors'
+import type { Operation } from '../../../shared/protocol/sync'
+import type { Database } from '../../db/schema'
+import type { SyncViewer } from '../sync-viewer'
+
+/** What an operation handler gets: the transaction its effect and its applied_ops row share. */
+export interface OpContext {
+  trx: Transaction<Database>
+  viewer: SyncViewer
+  now: number
+}
+
+/**
+ * A handler checks everything before it writes, and says `rejected` rather than throwing for
+ * anything the op itself got wrong; a throw means the server failed, not the op.
+ */
+export type OpOutcome = { status: 'applied'; changed: boolean } | { status: 'rejected'; error: ErrorInfo }
+
+export type PayloadOf<T extends Operation['type']> = Extract<Operation, { type: T }>['payload']
+
+export const applied = (changed = true): OpOutcome => ({ status: 'applied', changed })
+
+export const rejected = (code: ErrorCode, message: string): OpOutcome => ({ status: 'rejected', error: { code, message } })
