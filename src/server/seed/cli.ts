@@ -31,6 +31,7 @@ function printSummary(target: string, summary: SeedSummary, password: string): v
     `  reason codes        ${summary.reasonCodes}`,
     `  customers           ${summary.customers} (${tiers})`,
     `  contacts            ${summary.contacts.phone} phones, ${summary.contacts.email} emails, ${summary.contacts.qq} QQ`,
+    `  interactions        ${summary.interactions} over the last 90 days`,
     `  KB                  ${summary.kbCategories} categories, ${summary.kbArticles} articles (${summary.mandatoryArticles} mandatory, ${summary.restrictedArticles} limited to a skill group)`,
     '',
     `Demo logins (password for all: ${password}):`,

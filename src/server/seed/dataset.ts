@@ -1,5 +1,6 @@
-import type { AgentPresenceTable } from '../db/schema'
+import type { AgentPresenceTable, InteractionsTable } from '../db/schema'
 import { buildCustomers, type CustomerData } from './customers'
+import { buildInteractions } from './interactions'
 import { buildKb, type KbData } from './kb'
 import { buildOrganisation, type Organisation, type SkillKey } from './organisation'
 import { createRandom } from './random'
@@ -17,6 +18,8 @@ export interface DemoDataset {
   organisation: Organisation
   presence: AgentPresenceTable[]
   customers: CustomerData
+  /** The customers' contact history of the last 90 days. */
+  interactions: InteractionsTable[]
   kb: KbData
 }
 
@@ -43,5 +46,7 @@ export function buildDemoDataset(options: DatasetOptions): DemoDataset {
   const customers = buildCustomers(stream('customers'), stream('customer-ids'), options.customers, options.now)
   const skillGroupIds = Object.fromEntries(organisation.skillGroups.map((g) => [g.key, g.id])) as Record<SkillKey, string>
   const kb = buildKb(stream('kb'), stream('kb-ids'), options.articles, skillGroupIds, options.now)
-  return { organisation, presence, customers, kb }
+  const agentIds = organisation.staff.filter((s) => s.role === 'agent').map((s) => s.id)
+  const interactions = buildInteractions(stream('interactions'), stream('interaction-ids'), customers.customers, agentIds, options.now)
+  return { organisation, presence, customers, interactions, kb }
 }

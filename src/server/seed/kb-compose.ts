@@ -1,5 +1,6 @@
 import type { KbTopLevelKey, Topic } from './kb-types'
 import type { Random } from './random'
+import { escapeHtml } from '../sync/kb-html'
 
 /** What the body needs besides the topic: who maintains it and when it last changed. */
 export interface ComposeContext {
@@ -46,6 +47,11 @@ const CLOSINGS = [
   '“稍后可能会邀请您对本次服务进行评价，感谢您的支持，再见！”',
 ]
 
+/**
+ * The body as restricted HTML (see sync/kb-html.ts): a heading per section, steps as an ordered
+ * list, reminders as a bulleted one. Blocks are separated by a blank line so the source stays
+ * readable. All text is escaped here; the caller still runs the result through the sanitiser.
+ */
 export function composeBody(random: Random, topic: Topic, context: ComposeContext): string {
   const sections = topic.shape === 'faq' ? faqSections(random, topic) : topic.shape === 'script' ? scriptSections(random, topic) : guideSections(random, topic)
   return [...sections, footer(context)].join('\n\n')
@@ -55,12 +61,25 @@ function subjectOf(topic: Topic): string {
   return topic.subject ?? topic.title
 }
 
+/** 【…】 headings are how the centre's documents title their sections. */
+function heading(text: string): string {
+  return `<h4>【${escapeHtml(text)}】</h4>`
+}
+
+function paragraph(text: string): string {
+  return `<p>${escapeHtml(text)}</p>`
+}
+
 function numbered(lines: readonly string[]): string {
-  return lines.map((line, i) => `${i + 1}. ${line}`).join('\n')
+  return `<ol>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ol>`
 }
 
 function bulleted(lines: readonly string[]): string {
-  return lines.map((line) => `· ${line}`).join('\n')
+  return `<ul>${lines.map((line) => `<li>${escapeHtml(line)}</li>`).join('')}</ul>`
+}
+
+function section(title: string, body: string): string {
+  return `${heading(title)}\n${body}`
 }
 
 function notesWithCommon(random: Random, topic: Topic): string[] {
@@ -70,10 +89,10 @@ function notesWithCommon(random: Random, topic: Topic): string[] {
 function guideSections(random: Random, topic: Topic): string[] {
   const channels = random.sample(CHANNEL_NAMES, random.int(2, 4)).join('、')
   return [
-    `【适用范围】\n本文适用于${channels}渠道受理的“${subjectOf(topic)}”相关咨询与办理，${random.pick(AUDIENCES)}。`,
-    `【业务说明】\n${topic.explain}`,
-    `【处理步骤】\n${numbered(topic.steps)}`,
-    `【注意事项】\n${bulleted(notesWithCommon(random, topic))}`,
+    section('适用范围', paragraph(`本文适用于${channels}渠道受理的“${subjectOf(topic)}”相关咨询与办理，${random.pick(AUDIENCES)}。`)),
+    section('业务说明', paragraph(topic.explain)),
+    section('处理步骤', numbered(topic.steps)),
+    section('注意事项', bulleted(notesWithCommon(random, topic))),
   ]
 }
 
@@ -84,26 +103,44 @@ function faqSections(random: Random, topic: Topic): string[] {
     [`${subject}有哪些注意事项？`, topic.notes.join('')],
   ]
   return [
-    `【概述】\n${topic.explain}客户就“${subject}”咨询时，参考以下标准答复；涉及账户信息的，先核实客户身份。`,
-    ...pairs.map(([question, answer], i) => `问${i + 1}：${question}\n答：${answer}`),
-    `【温馨提示】\n${bulleted(random.sample(COMMON_NOTES, random.int(1, 2)))}`,
+    section('概述', paragraph(`${topic.explain}客户就“${subject}”咨询时，参考以下标准答复；涉及账户信息的，先核实客户身份。`)),
+    ...pairs.map(([question, answer], i) => `<p><strong>问${i + 1}：${escapeHtml(question)}</strong><br>答：${escapeHtml(answer)}</p>`),
+    section('温馨提示', bulleted(random.sample(COMMON_NOTES, random.int(1, 2)))),
   ]
 }
 
 function scriptSections(random: Random, topic: Topic): string[] {
   const opening = random.pick(OPENINGS).replace('{id}', String(random.int(1001, 1099)))
   return [
-    `【适用场景】\n客户咨询或反映“${subjectOf(topic)}”时使用。${topic.explain}`,
-    `【开场】\n${opening}`,
-    '【核实身份】\n“为了保障您的账户安全，需要先和您核实一下机主信息，请问您的服务密码是？”（也可核对证件号码后六位）',
-    `【处理要点】\n${numbered(topic.steps)}`,
-    `【注意】\n${bulleted(notesWithCommon(random, topic))}`,
-    `【结束语】\n${random.pick(CLOSINGS)}`,
+    section('适用场景', paragraph(`客户咨询或反映“${subjectOf(topic)}”时使用。${topic.explain}`)),
+    section('开场', paragraph(opening)),
+    section('核实身份', paragraph('“为了保障您的账户安全，需要先和您核实一下机主信息，请问您的服务密码是？”（也可核对证件号码后六位）')),
+    section('处理要点', numbered(topic.steps)),
+    section('注意', bulleted(notesWithCommon(random, topic))),
+    section('结束语', paragraph(random.pick(CLOSINGS))),
   ]
 }
 
 /** Dates in China time, as the centre reads them. */
 function footer(context: ComposeContext): string {
   const date = new Date(context.updatedAt + 8 * 3_600_000)
-  return `（本文由${OWNERS[context.topLevel]}维护，${date.getUTCFullYear()}年${date.getUTCMonth() + 1}月更新，当前为第${context.version}版。）`
+  return `<p><em>（本文由${OWNERS[context.topLevel]}维护，${date.getUTCFullYear()}年${date.getUTCMonth() + 1}月更新，当前为第${context.version}版。）</em></p>`
+}
+
+/**
+ * Regulations are written as numbered clauses (第一条 …, 一、…): each becomes a paragraph with
+ * its number in bold; a short clause-number line on its own (一、规范用语) is a heading.
+ */
+export function regulationHtml(text: string): string {
+  return text
+    .split(/\n{2,}/)
+    .map((block) => block.trim())
+    .filter((block) => block !== '')
+    .map((block) => {
+      if (/^[一二三四五六七八九十]+、[^，。；：]{1,20}$/.test(block) || /^[一二三四五六七八九十]+、.{1,20}（.*）$/.test(block)) return `<h4>${escapeHtml(block)}</h4>`
+      const clause = /^(第[一二三四五六七八九十]+条|[一二三四五六七八九十]+、)\s*/.exec(block)
+      const lines = (clause ? block.slice(clause[0].length) : block).split('\n').map(escapeHtml).join('<br>')
+      return clause ? `<p><strong>${escapeHtml(clause[1] ?? '')}</strong>${clause[1]?.endsWith('、') ? '' : ' '}${lines}</p>` : `<p>${lines}</p>`
+    })
+    .join('\n\n')
 }

@@ -1,5 +1,6 @@
 import type { KbArticlesTable, KbCategoriesTable } from '../db/schema'
-import { composeBody } from './kb-compose'
+import { sanitizeKbHtml } from '../sync/kb-html'
+import { composeBody, regulationHtml } from './kb-compose'
 import { REGULATIONS } from './kb-regulations'
 import { billingTopics } from './kb-topics-billing'
 import { complaintTopics } from './kb-topics-complaints'
@@ -82,7 +83,7 @@ export function buildKb(random: Random, ids: Random, articleCount: number, skill
       id: ids.uuid(),
       category_id: place.id,
       title: regulation.title,
-      body: regulation.body,
+      body: sanitizeKbHtml(regulationHtml(regulation.body)),
       tags: regulation.tags.join(','),
       mandatory: 1,
       skill_group_id: null,
@@ -102,7 +103,7 @@ export function buildKb(random: Random, ids: Random, articleCount: number, skill
       id: ids.uuid(),
       category_id: place.id,
       title: round === 0 ? topic.title : `${topic.title}（补充说明${round}）`,
-      body: composeBody(random, topic, { topLevel: place.node.key, updatedAt: when.updated_at, version: when.version }),
+      body: sanitizeKbHtml(composeBody(random, topic, { topLevel: place.node.key, updatedAt: when.updated_at, version: when.version })),
       tags: topic.tags.join(','),
       mandatory: 0,
       skill_group_id: restricted && place.node.skill !== null ? skillGroupIds[place.node.skill] : null,

@@ -1,6 +1,7 @@
-import type { Kysely } from 'kysely'
+import type { Kysely, Transaction } from 'kysely'
 import type { Role } from '../../shared/domain/agent'
 import { hashPassword } from '../auth/passwords'
+import { recordChanges } from '../sync/change-log'
 import type { Db } from '../db/database'
 import type { Database } from '../db/schema'
 import { ALL_TIERS } from './customers'
@@ -44,6 +45,8 @@ export interface SeedSummary {
   customers: number
   customersByTier: Record<string, number>
   contacts: { phone: number; email: number; qq: number }
+  /** Past contacts (calls, chats, QQ, email, notes) across all customers. */
+  interactions: number
   kbCategories: number
   kbArticles: number
   mandatoryArticles: number
@@ -71,18 +74,20 @@ const MAX_CUSTOMERS = 1_000_000
 const MAX_ARTICLES = 100_000
 
 /**
- * Loads the demo centre — skill groups, teams, 34 logins, reason codes, customers and the KB —
+ * Loads the demo centre — skill groups, teams, 34 logins, reason codes, customers with their
+ * contact history, the KB, and a change-log row for each synced record —
  * into an empty, migrated database, in one transaction so a failure leaves it empty.
  */
 export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<SeedSummary> {
   const started = Date.now()
   const password = options.password ?? DEFAULT_DEMO_PASSWORD
   if (password === '') throw new Error('The demo password must not be empty')
+  const now = options.now ?? Date.now()
   const dataset = buildDemoDataset({
     customers: count('customers', options.customers ?? DEFAULT_CUSTOMER_COUNT, MAX_CUSTOMERS),
     articles: count('articles', options.articles ?? DEFAULT_ARTICLE_COUNT, MAX_ARTICLES),
     random: options.random ?? DEFAULT_RANDOM_SEED,
-    now: options.now ?? Date.now(),
+    now,
   })
 
   // Checked before the slow hashing to fail fast, and again inside the transaction to be sure.
@@ -92,6 +97,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
   await db.transaction().execute(async (trx) => {
     await assertEmpty(trx)
     reasonCodes = await insertDataset(trx, dataset, hashes)
+    await recordSyncedRecords(trx, dataset, now)
   })
   return summarise(dataset, reasonCodes, Date.now() - started)
 }
@@ -140,7 +146,7 @@ function chunks<T>(rows: readonly T[]): T[][] {
 }
 
 /** Parents before children, for the foreign keys. Returns how many reason codes were new. */
-async function insertDataset(trx: Kysely<Database>, dataset: DemoDataset, hashes: readonly string[]): Promise<number> {
+async function insertDataset(trx: Transaction<Database>, dataset: DemoDataset, hashes: readonly string[]): Promise<number> {
   const { organisation, presence, customers, kb } = dataset
   await trx.insertInto('skill_groups').values(organisation.skillGroups.map(({ id, name, description }) => ({ id, name, description }))).execute()
   await trx.insertInto('teams').values(organisation.teams.map((t) => ({ ...t, created_at: earliest(organisation) }))).execute()
@@ -161,7 +167,21 @@ async function insertDataset(trx: Kysely<Database>, dataset: DemoDataset, hashes
   // Parents first: the tree is built top-level before children, so insertion order is enough.
   for (const chunk of chunks(kb.categories)) await trx.insertInto('kb_categories').values(chunk).execute()
   for (const chunk of chunks(kb.articles)) await trx.insertInto('kb_articles').values(chunk).execute()
+  for (const chunk of chunks(dataset.interactions)) await trx.insertInto('interactions').values(chunk).execute()
   return Number(reasonResult.numInsertedOrUpdatedRows ?? 0n)
+}
+
+/**
+ * One change row per synced record, so desktops pull the whole centre from cursor 0. Parents
+ * first: reason codes, KB categories (top level first), articles, customers, then their history.
+ */
+async function recordSyncedRecords(trx: Transaction<Database>, dataset: DemoDataset, at: number): Promise<void> {
+  const { organisation, customers, interactions, kb } = dataset
+  await recordChanges(trx, 'reason_code', organisation.reasonCodes.map((r) => r.code), at)
+  await recordChanges(trx, 'kb_category', kb.categories.map((c) => c.id), at)
+  await recordChanges(trx, 'kb_article', kb.articles.map((a) => a.id), at)
+  await recordChanges(trx, 'customer', customers.customers.map((c) => c.id), at)
+  await recordChanges(trx, 'interaction', interactions.map((i) => i.id), at)
 }
 
 /** Teams are as old as their longest-serving member. */
@@ -190,6 +210,7 @@ function summarise(dataset: DemoDataset, reasonCodes: number, durationMs: number
     customers: customers.customers.length,
     customersByTier,
     contacts: { phone: contactsOf('phone'), email: contactsOf('email'), qq: contactsOf('qq') },
+    interactions: dataset.interactions.length,
     kbCategories: kb.categories.length,
     kbArticles: kb.articles.length,
     mandatoryArticles: kb.articles.filter((a) => a.mandatory === 1).length,
