@@ -214,6 +214,57 @@ for (const backend of backends) {
       expect(small).toMatchObject({ cursor: start + 1, hasMore: true, changes: [expect.objectContaining({ seq: start + 1, entity: 'customer', id: customer.id })] })
     })
 
+    it('never sends a record that breaks the contract: it goes down as a tombstone and sync moves on', async () => {
+      const socket = await connect('agent02')
+      const start = await lastSeq(db)
+      const broken = await someCustomer(12)
+      const fine = await someCustomer(13)
+      await db.transaction().execute(async (trx) => {
+        // Longer than CustomerRecord allows; only a direct write (an import, a migration) could do this.
+        await trx.updateTable('customers').set({ notes: '很长的备注'.repeat(2_001) }).where('id', '=', broken.id).execute()
+        await recordChange(trx, 'customer', broken.id)
+        await recordChange(trx, 'customer', fine.id)
+      })
+      const page = okValue(await pullPage(socket, { cursor: start, limit: 10 }))
+      expect(page.changes).toEqual([
+        { seq: start + 1, entity: 'customer', id: broken.id, deleted: true, data: null },
+        expect.objectContaining({ seq: start + 2, id: fine.id, deleted: false }),
+      ])
+      // Repaired, it comes back with the next change.
+      await db.transaction().execute(async (trx) => {
+        await trx.updateTable('customers').set({ notes: '已修复' }).where('id', '=', broken.id).execute()
+        await recordChange(trx, 'customer', broken.id)
+      })
+      const next = okValue(await pullPage(socket, { cursor: page.cursor, limit: 10 }))
+      expect(next.changes).toEqual([expect.objectContaining({ id: broken.id, deleted: false, data: expect.objectContaining({ notes: '已修复' }) })])
+    })
+
+    it.runIf(backend.name === 'PostgreSQL')('makes seqs visible in order, so a pull never passes a change still being committed', async () => {
+      const socket = await connect('agent02')
+      const start = await lastSeq(db)
+      const [first, second] = [await someCustomer(14), await someCustomer(15)]
+      let release!: () => void
+      const held = new Promise<void>((r) => (release = r))
+      let secondDone = false
+      const slow = db.transaction().execute(async (trx) => {
+        await recordChange(trx, 'customer', first.id)
+        await held
+      })
+      await new Promise((r) => setTimeout(r, 50))
+      const fast = db
+        .transaction()
+        .execute((trx) => recordChange(trx, 'customer', second.id))
+        .then(() => (secondDone = true))
+      await new Promise((r) => setTimeout(r, 200))
+      // The second writer waits for the first to commit instead of publishing seq+2 ahead of seq+1.
+      expect(secondDone).toBe(false)
+      expect(okValue(await pullPage(socket, { cursor: start, limit: 10 }))).toMatchObject({ changes: [], cursor: start })
+      release()
+      await Promise.all([slow, fast])
+      const page = okValue(await pullPage(socket, { cursor: start, limit: 10 }))
+      expect(page.changes.map((c) => [(c as SyncChange).seq, (c as SyncChange).id])).toEqual([[start + 1, first.id], [start + 2, second.id]])
+    })
+
     it('answers a cursor from the future with reset', async () => {
       const socket = await connect('agent03')
       const latest = await lastSeq(db)

@@ -54,9 +54,10 @@ function concernsViewer(row: ChangeRow, viewer: SyncViewer): boolean {
 }
 
 /**
- * Several changes of one record inside a page are sent once, at the last of their seqs: the
- * desktop receives the record's current state either way, and the later position keeps any
- * parent that changed in between ahead of it.
+ * Several changes of one record inside a page are sent once, at the last of their seqs: every
+ * change carries the record's current state, so the earlier ones add nothing. Changes beyond the
+ * page are never folded in. Because a record can move behind one of its children this way, a
+ * desktop stores a page as a whole (one transaction), not change by change against foreign keys.
  */
 function latestPerRecord(rows: readonly ChangeRow[]): ChangeRow[] {
   const last = new Map<string, number>()
