@@ -1,0 +1,206 @@
+/**
+ * The cache's operations, synchronous, over one better-sqlite3 connection. Runs inside the cache
+ * worker (and directly in tests of single modules). Every local action writes its effect and its
+ * outbox row in one durable transaction.
+ */
+import type { AgentStateName } from '../../../shared/domain/agent'
+import type { ContactKind } from '../../../shared/domain/contact-normalize'
+import { AppError } from '../../../shared/errors'
+import type { CustomerCard, CustomerSummary, Draft, InteractionView, KbArticleView, KbCategoryView, KbSearchInput, KbSearchResult, OutboxStatus, PendingSignoff } from '../../../shared/ipc/views'
+import { KbSearchInputSchema } from '../../../shared/ipc/views'
+import { OperationResultSchema, OperationSchema, type Operation, type OperationResult } from '../../../shared/protocol/sync'
+import { parseOrThrow } from '../../../shared/validation'
+import type { SyncCache } from './cache-protocol'
+import { lookupCustomers, searchCustomers } from './customer-search'
+import { customerName, discardLocalUpdate, localUpdateDelivered, recordLocalUpdate, refreshCustomer } from './customer-store'
+import * as drafts from './drafts'
+import { customerCard, discardLocalNote, interactionView, recordLocalNote } from './interactions'
+import { articleTitle, discardLocalSignoff, getArticle, kbCategories, pendingSignoffs, recordLocalSignoff } from './kb-store'
+import { searchKb } from './kb-search'
+import type { QueuedOperation } from './local-cache'
+import * as outbox from './outbox'
+import type { Sqlite } from './sqlite'
+import { applyChanges, getCursor, resetSyncedData } from './sync-apply'
+import { z } from 'zod'
+
+const SUMMARY_TEXT = 40
+const STATE_NAMES: Record<AgentStateName, string> = { ready: '示闲', not_ready: '示忙', after_call_work: '话后处理', away: '离席', signed_out: '签出' }
+
+function shorten(text: string): string {
+  const chars = Array.from(text.replace(/\s+/g, ' ').trim())
+  return chars.length > SUMMARY_TEXT ? `${chars.slice(0, SUMMARY_TEXT).join('')}…` : chars.join('')
+}
+
+const CHANGE_LABELS: Record<string, string> = { name: '姓名', city: '城市', notes: '备注', tags: '标签' }
+
+function operation<T extends Operation['type']>(input: unknown, type: T): Extract<Operation, { type: T }> {
+  const op = parseOrThrow(OperationSchema, input, 'operation')
+  if (op.type !== type) throw new AppError('invalid_argument', `Expected a ${type} operation, got ${op.type}`)
+  return op as Extract<Operation, { type: T }>
+}
+
+const AgentSchema = z.object({ id: z.string().min(1).max(64), name: z.string().max(100) })
+const ContactKindSchema = z.enum(['phone', 'email', 'qq'])
+const LimitSchema = z.number().int().min(0).max(10_000)
+
+export class CacheStore implements SyncCache {
+  private readonly effects: outbox.LocalEffects
+
+  constructor(
+    private readonly sql: Sqlite,
+    private readonly now: () => number = Date.now,
+  ) {
+    this.effects = {
+      delivered: (op) => {
+        if (op.type === 'customer.update') localUpdateDelivered(sql, op.id)
+      },
+      discarded: (op) => {
+        if (op.type === 'customer.update') discardLocalUpdate(sql, op.id)
+        else if (op.type === 'customer.note') discardLocalNote(sql, op.id)
+        else if (op.type === 'kb.signoff') discardLocalSignoff(sql, op.id)
+      },
+      requeued: (op) => {
+        // Edits apply in outbox order; show them in the new order.
+        if (op.type === 'customer.update') refreshCustomer(sql, op.payload.customerId)
+      },
+      describe: (op) => this.describe(op),
+    }
+  }
+
+  private describe(op: Operation): string {
+    switch (op.type) {
+      case 'kb.signoff':
+        return `签收《${articleTitle(this.sql, op.payload.articleId) ?? op.payload.articleId}》（第${op.payload.version}版）`
+      case 'customer.note': {
+        const name = customerName(this.sql, op.payload.customerId)
+        return `${name ? `${name}的` : ''}备注：${shorten(op.payload.text)}`
+      }
+      case 'customer.update': {
+        const name = customerName(this.sql, op.payload.customerId) ?? op.payload.customerId
+        const fields = Object.keys(op.payload.changes).map((k) => CHANGE_LABELS[k] ?? k)
+        return `修改客户资料：${name}（${fields.join('、') || '无改动'}）`
+      }
+      case 'agentState.set':
+        return `切换状态：${STATE_NAMES[op.payload.state]}${op.payload.reasonCode ? `（${op.payload.reasonCode}）` : ''}`
+    }
+  }
+
+  // --- sync down -----------------------------------------------------------------------------
+
+  getCursor(): number {
+    return getCursor(this.sql)
+  }
+
+  applyChanges(changes: readonly unknown[], cursor: number): void {
+    if (!Array.isArray(changes)) throw new AppError('invalid_argument', 'changes must be an array')
+    applyChanges(this.sql, changes, cursor)
+  }
+
+  resetSyncedData(): void {
+    resetSyncedData(this.sql)
+  }
+
+  // --- knowledge base ------------------------------------------------------------------------
+
+  searchKb(input: KbSearchInput, skillGroupIds: string[]): KbSearchResult {
+    const valid = parseOrThrow(KbSearchInputSchema, input, 'search')
+    const groups = parseOrThrow(z.array(z.string().max(64)).max(200), skillGroupIds, 'skill groups')
+    return searchKb(this.sql, valid, groups)
+  }
+
+  getArticle(id: string): KbArticleView | null {
+    return getArticle(this.sql, String(id))
+  }
+
+  kbCategories(): KbCategoryView[] {
+    return kbCategories(this.sql)
+  }
+
+  pendingSignoffs(): PendingSignoff[] {
+    return pendingSignoffs(this.sql)
+  }
+
+  signoff(input: Extract<Operation, { type: 'kb.signoff' }>): KbArticleView {
+    const op = operation(input, 'kb.signoff')
+    this.sql.durableTransaction(() => {
+      outbox.insertOperation(this.sql, op)
+      recordLocalSignoff(this.sql, op)
+    })
+    return getArticle(this.sql, op.payload.articleId)!
+  }
+
+  // --- customers -----------------------------------------------------------------------------
+
+  searchCustomers(query: string, limit: number): CustomerSummary[] {
+    const text = parseOrThrow(z.string().max(200), query, 'customer search')
+    return searchCustomers(this.sql, text, parseOrThrow(z.number().int().min(1).max(100), limit, 'limit'))
+  }
+
+  lookupCustomers(kind: ContactKind, normalized: string): CustomerSummary[] {
+    return lookupCustomers(this.sql, parseOrThrow(ContactKindSchema, kind, 'contact kind'), parseOrThrow(z.string().max(256), normalized, 'contact'))
+  }
+
+  getCustomer(id: string): CustomerCard | null {
+    return customerCard(this.sql, String(id))
+  }
+
+  addNote(input: Extract<Operation, { type: 'customer.note' }>, agentInput: { id: string; name: string }): InteractionView {
+    const op = operation(input, 'customer.note')
+    const agent = parseOrThrow(AgentSchema, agentInput, 'agent')
+    this.sql.durableTransaction(() => {
+      if (!customerName(this.sql, op.payload.customerId)) throw new AppError('not_found', 'No such customer in the local cache')
+      if (interactionView(this.sql, op.payload.noteId)) throw new AppError('conflict', 'A note with this id exists already')
+      outbox.insertOperation(this.sql, op)
+      recordLocalNote(this.sql, op, agent)
+    })
+    return interactionView(this.sql, op.payload.noteId)!
+  }
+
+  updateCustomer(input: Extract<Operation, { type: 'customer.update' }>): CustomerCard {
+    const op = operation(input, 'customer.update')
+    this.sql.durableTransaction(() => {
+      // The outbox row first: the displayed customer is the base plus the queued edits in outbox order.
+      outbox.insertOperation(this.sql, op)
+      recordLocalUpdate(this.sql, op.id, op.payload.customerId, op.payload.changes)
+    })
+    return customerCard(this.sql, op.payload.customerId)!
+  }
+
+  // --- outbox --------------------------------------------------------------------------------
+
+  enqueue(input: Operation): void {
+    const op = parseOrThrow(OperationSchema, input, 'operation')
+    this.sql.durableTransaction(() => outbox.insertOperation(this.sql, op))
+  }
+
+  nextOperations(limit: number): QueuedOperation[] {
+    return outbox.nextOperations(this.sql, parseOrThrow(LimitSchema, limit, 'limit'))
+  }
+
+  recordResults(input: OperationResult[]): void {
+    const results = parseOrThrow(z.array(OperationResultSchema), input, 'operation results')
+    this.sql.durableTransaction(() => outbox.recordResults(this.sql, results, this.effects, this.now()))
+  }
+
+  outboxStatus(): OutboxStatus {
+    return outbox.outboxStatus(this.sql, this.effects)
+  }
+
+  resolveConflict(opId: string, resolution: 'discard' | 'retry'): OutboxStatus {
+    const valid = parseOrThrow(z.enum(['discard', 'retry']), resolution, 'resolution')
+    this.sql.durableTransaction(() => outbox.resolveConflict(this.sql, String(opId), valid, this.effects))
+    return this.outboxStatus()
+  }
+
+  // --- drafts --------------------------------------------------------------------------------
+
+  getDraft(key: string): Draft | null {
+    return drafts.getDraft(this.sql, String(key))
+  }
+
+  setDraft(key: string, text: string): Draft {
+    const validKey = parseOrThrow(z.string().min(1).max(200), key, 'draft key')
+    const validText = parseOrThrow(z.string().max(100_000), text, 'draft text')
+    return this.sql.durableTransaction(() => drafts.setDraft(this.sql, validKey, validText, this.now()))
+  }
+}

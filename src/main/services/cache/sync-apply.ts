@@ -1,0 +1,78 @@
+/** Storing pages of server changes: each page and its cursor in one transaction. */
+import { AppError } from '../../../shared/errors'
+import { SyncChangeSchema, type SyncChange } from '../../../shared/protocol/sync'
+import { clearCustomers, deleteCustomer, upsertSyncedCustomer } from './customer-store'
+import { deleteSyncedInteraction, upsertSyncedInteraction } from './interactions'
+import { clearKb, deleteArticle, deleteCategory, deleteSyncedSignoff, upsertArticle, upsertCategory, upsertSyncedSignoff } from './kb-store'
+import type { Sqlite } from './sqlite'
+
+const CURSOR_KEY = 'sync.cursor'
+
+export function getCursor(sql: Sqlite): number {
+  const row = sql.get<{ value: string }>('SELECT value FROM meta WHERE key = ?', CURSOR_KEY)
+  return row ? Number(row.value) : 0
+}
+
+function setCursor(sql: Sqlite, cursor: number): void {
+  sql.run('INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value', CURSOR_KEY, String(cursor))
+}
+
+/**
+ * The worker is a boundary of its own (the caller may be any main-process code), and a bad
+ * record written into the index is hard to find later; the check runs off the main thread.
+ */
+function validate(changes: readonly unknown[], cursor: unknown): SyncChange[] {
+  if (typeof cursor !== 'number' || !Number.isSafeInteger(cursor) || cursor < 0) {
+    throw new AppError('invalid_argument', 'The sync cursor must be a non-negative integer')
+  }
+  return changes.map((change, index) => {
+    const parsed = SyncChangeSchema.safeParse(change)
+    if (!parsed.success) throw new AppError('invalid_argument', `Change ${index} of the page is not a valid record; nothing was stored`)
+    return parsed.data
+  })
+}
+
+function applyOne(sql: Sqlite, change: SyncChange): void {
+  switch (change.entity) {
+    case 'kb_category':
+      return change.deleted ? deleteCategory(sql, change.id) : upsertCategory(sql, change.data)
+    case 'kb_article':
+      return change.deleted ? deleteArticle(sql, change.id) : upsertArticle(sql, change.data)
+    case 'customer':
+      return change.deleted ? deleteCustomer(sql, change.id) : upsertSyncedCustomer(sql, change.data)
+    case 'interaction':
+      return change.deleted ? deleteSyncedInteraction(sql, change.id) : upsertSyncedInteraction(sql, change.data)
+    case 'kb_signoff':
+      return change.deleted ? deleteSyncedSignoff(sql, change.id) : upsertSyncedSignoff(sql, change.data)
+    case 'reason_code':
+      if (change.deleted) sql.run('DELETE FROM reason_codes WHERE id = ?', change.id)
+      else
+        sql.run(
+          `INSERT INTO reason_codes (id, label_zh, label_en, sort) VALUES (?, ?, ?, ?)
+           ON CONFLICT (id) DO UPDATE SET label_zh = excluded.label_zh, label_en = excluded.label_en, sort = excluded.sort`,
+          change.data.id,
+          change.data.labelZh,
+          change.data.labelEn,
+          change.data.sort,
+        )
+      return
+  }
+}
+
+export function applyChanges(sql: Sqlite, changes: readonly unknown[], cursor: unknown): void {
+  const valid = validate(changes, cursor)
+  sql.transaction(() => {
+    for (const change of valid) applyOne(sql, change)
+    setCursor(sql, cursor as number)
+  })
+}
+
+/** Synced data goes; what the agent did here (outbox, local notes, sign-offs and edits) and drafts stay. */
+export function resetSyncedData(sql: Sqlite): void {
+  sql.transaction(() => {
+    clearKb(sql)
+    clearCustomers(sql)
+    sql.run('DELETE FROM reason_codes')
+    setCursor(sql, 0)
+  })
+}
