@@ -75,6 +75,7 @@ export function buildKb(random: Random, ids: Random, articleCount: number, skill
     return { created_at: created, updated_at: updated, version }
   }
 
+  const sanitize = blockwiseSanitizer()
   const articles: KbArticlesTable[] = []
   // Regulations come first so even a small KB has articles to sign for.
   for (const regulation of REGULATIONS.slice(0, articleCount)) {
@@ -83,7 +84,7 @@ export function buildKb(random: Random, ids: Random, articleCount: number, skill
       id: ids.uuid(),
       category_id: place.id,
       title: regulation.title,
-      body: sanitizeKbHtml(regulationHtml(regulation.body)),
+      body: sanitize(regulationHtml(regulation.body)),
       tags: regulation.tags.join(','),
       mandatory: 1,
       skill_group_id: null,
@@ -103,7 +104,7 @@ export function buildKb(random: Random, ids: Random, articleCount: number, skill
       id: ids.uuid(),
       category_id: place.id,
       title: round === 0 ? topic.title : `${topic.title}（补充说明${round}）`,
-      body: sanitizeKbHtml(composeBody(random, topic, { topLevel: place.node.key, updatedAt: when.updated_at, version: when.version })),
+      body: sanitize(composeBody(random, topic, { topLevel: place.node.key, updatedAt: when.updated_at, version: when.version })),
       tags: topic.tags.join(','),
       mandatory: 0,
       skill_group_id: restricted && place.node.skill !== null ? skillGroupIds[place.node.skill] : null,
@@ -111,4 +112,27 @@ export function buildKb(random: Random, ids: Random, articleCount: number, skill
     })
   }
   return { categories, articles }
+}
+
+/**
+ * Sanitises a body block by block (blocks are the blank-line-separated, self-contained fragments
+ * the composer writes), remembering blocks already seen. Bodies are recombined from a limited
+ * set of sections, so a large seed sanitises each distinct block once instead of every body in
+ * full (100,000 articles: about 4 s instead of 12 s here); the result is the same as sanitising
+ * the whole body, because every block closes the tags it opens.
+ */
+function blockwiseSanitizer(): (body: string) => string {
+  const seen = new Map<string, string>()
+  return (body) =>
+    body
+      .split('\n\n')
+      .map((block) => {
+        let clean = seen.get(block)
+        if (clean === undefined) {
+          clean = sanitizeKbHtml(block)
+          seen.set(block, clean)
+        }
+        return clean
+      })
+      .join('\n\n')
 }
