@@ -2,13 +2,15 @@ import type { AgentApi } from '../../../shared/ipc/agent-api'
 import { useBridgeStatus } from '../api/bridge-status'
 import { listenToAgentState } from '../features/agent-state/agent-state-store'
 import { listenToConnection } from '../features/connection/connection-store'
+import { listenToOffline, useOfflineStore } from '../features/offline/offline-store'
 import { listenToSession, useSessionStore } from '../features/session/session-store'
 import { useNavigation } from '../features/shell/navigation'
 import { listenToTeam, useTeamStore } from '../features/team/team-store'
 
 /**
  * Feeds every AgentApi event into its store, resyncs after the web bridge reconnects, and
- * starts each newly signed-in agent on the inbox rather than where the previous one left off.
+ * starts each newly signed-in agent on the inbox rather than where the previous one left off,
+ * with their own sync and outbox status.
  */
 export function startLiveUpdates(api: AgentApi): () => void {
   const stops = [
@@ -16,15 +18,22 @@ export function startLiveUpdates(api: AgentApi): () => void {
     listenToConnection(api),
     listenToAgentState(api),
     listenToTeam(api),
+    listenToOffline(api),
     useBridgeStatus.subscribe((current, previous) => {
       // Events sent while the bridge was down are lost; read the state again instead.
       if (current.readyCount > previous.readyCount && previous.readyCount > 0) {
         void useSessionStore.getState().refresh()
         if (useTeamStore.getState().loadState !== 'idle') void useTeamStore.getState().load()
+        if (useSessionStore.getState().phase === 'signedIn') void useOfflineStore.getState().load()
       }
     }),
     useSessionStore.subscribe((current, previous) => {
-      if (current.snapshot?.agent?.id !== previous.snapshot?.agent?.id) useNavigation.getState().go('inbox')
+      const agentId = current.snapshot?.agent?.id
+      if (agentId === previous.snapshot?.agent?.id) return
+      useNavigation.getState().go('inbox')
+      // Another agent's (or no agent's) data must not stay on screen.
+      useOfflineStore.getState().reset()
+      if (agentId) void useOfflineStore.getState().load()
     }),
   ]
   return () => {

@@ -4,8 +4,12 @@ import { ForcedChangeBanner } from '../agent-state/ForcedChangeBanner'
 import { CustomersPage } from '../customers/CustomersPage'
 import { InboxPage } from '../inbox/InboxPage'
 import { KnowledgeBasePage } from '../kb/KnowledgeBasePage'
+import { ConflictsPanel } from '../offline/ConflictsPanel'
+import { OfflineBanner } from '../offline/OfflineBanner'
+import { SyncProgress } from '../offline/SyncProgress'
 import { TeamView } from '../team/TeamView'
 import { TicketsPage } from '../tickets/TicketsPage'
+import { Toasts } from '../toast/Toasts'
 import { canOpen, useNavigation, type View } from './navigation'
 import { SideNav } from './SideNav'
 import { StatusBar } from './StatusBar'
@@ -25,11 +29,15 @@ export function AppShell({ agent }: { agent: AgentProfile }) {
   return (
     <div className="shell" data-testid="shell">
       <StatusBar agent={agent} />
+      <OfflineBanner />
+      <SyncProgress />
       <ForcedChangeBanner />
       <div className="shell-body">
         <SideNav role={agent.role} current={view} />
         <main className="shell-content">{pages[view]()}</main>
+        <ConflictsPanel />
       </div>
+      <Toasts />
     </div>
   )
 }

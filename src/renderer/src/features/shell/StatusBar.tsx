@@ -3,6 +3,7 @@ import type { AgentProfile } from '../../../../shared/domain/agent'
 import { CurrentState } from '../agent-state/CurrentState'
 import { StatePicker } from '../agent-state/StatePicker'
 import { ConnectionIndicator } from '../connection/ConnectionIndicator'
+import { OutboxIndicators } from '../offline/OutboxIndicators'
 import { LogoutButton } from '../session/LogoutButton'
 import { LanguageSwitch } from '../settings/LanguageSwitch'
 
@@ -23,6 +24,7 @@ export function StatusBar({ agent }: { agent: AgentProfile }) {
         <StatePicker />
       </div>
       <div className="status-bar-tools">
+        <OutboxIndicators />
         <ConnectionIndicator />
         <LanguageSwitch />
         <LogoutButton />
