@@ -8,6 +8,7 @@ import { setupI18n } from './i18n'
 import './styles/base.css'
 import './styles/shell.css'
 import './styles/pages.css'
+import './styles/kb.css'
 
 setupI18n()
 // Started outside React so that StrictMode's double effects cannot subscribe or start twice.

@@ -109,8 +109,6 @@ export const en: Messages = {
     emptyBody: 'Calls, web chats, QQ-group messages and emails assigned to you will appear here in one list, newest first. Set yourself Ready to receive new ones.',
   },
   kb: {
-    emptyTitle: 'The knowledge base is not available yet',
-    emptyBody: 'Search FAQs, regulations, notices and reminders here — also from the local copy while the network is down. Regulations you still have to acknowledge will be shown here.',
     title: 'Knowledge base',
     searchLabel: 'Search the knowledge base',
     searchPlaceholder: 'Search titles, text and tags (press / to focus)',

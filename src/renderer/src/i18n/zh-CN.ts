@@ -111,8 +111,6 @@ export const zhCN = {
     emptyBody: '分配给你的电话、网页在线咨询、QQ 群消息和邮件将按时间顺序集中显示在这里;示闲后即可接收新的会话。',
   },
   kb: {
-    emptyTitle: '知识库尚未开放',
-    emptyBody: '这里将提供常见问题、业务规章、通知和提醒的搜索,断网时也可查询本机缓存;需要签收的规章会在这里提醒你签收。',
     title: '知识库',
     searchLabel: '搜索知识库',
     searchPlaceholder: '搜索标题、正文、标签(按 / 键聚焦)',

@@ -4,6 +4,7 @@ import { ForcedChangeBanner } from '../agent-state/ForcedChangeBanner'
 import { CustomersPage } from '../customers/CustomersPage'
 import { InboxPage } from '../inbox/InboxPage'
 import { KnowledgeBasePage } from '../kb/KnowledgeBasePage'
+import { SignoffModal } from '../kb/SignoffModal'
 import { ConflictsPanel } from '../offline/ConflictsPanel'
 import { OfflineBanner } from '../offline/OfflineBanner'
 import { SyncProgress } from '../offline/SyncProgress'
@@ -37,6 +38,7 @@ export function AppShell({ agent }: { agent: AgentProfile }) {
         <main className="shell-content">{pages[view]()}</main>
         <ConflictsPanel />
       </div>
+      <SignoffModal />
       <Toasts />
     </div>
   )

@@ -3,6 +3,7 @@ import type { AgentProfile } from '../../../../shared/domain/agent'
 import { CurrentState } from '../agent-state/CurrentState'
 import { StatePicker } from '../agent-state/StatePicker'
 import { ConnectionIndicator } from '../connection/ConnectionIndicator'
+import { SignoffBadge } from '../kb/SignoffModal'
 import { OutboxIndicators } from '../offline/OutboxIndicators'
 import { LogoutButton } from '../session/LogoutButton'
 import { LanguageSwitch } from '../settings/LanguageSwitch'
@@ -24,6 +25,7 @@ export function StatusBar({ agent }: { agent: AgentProfile }) {
         <StatePicker />
       </div>
       <div className="status-bar-tools">
+        <SignoffBadge />
         <OutboxIndicators />
         <ConnectionIndicator />
         <LanguageSwitch />
