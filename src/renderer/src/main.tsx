@@ -9,6 +9,7 @@ import './styles/base.css'
 import './styles/shell.css'
 import './styles/pages.css'
 import './styles/kb.css'
+import './styles/customers.css'
 
 setupI18n()
 // Started outside React so that StrictMode's double effects cannot subscribe or start twice.

@@ -2,6 +2,7 @@ import type { AgentApi } from '../../../shared/ipc/agent-api'
 import { useBridgeStatus } from '../api/bridge-status'
 import { listenToAgentState } from '../features/agent-state/agent-state-store'
 import { listenToConnection } from '../features/connection/connection-store'
+import { customersDataChanged, customersOutboxChanged, resetCustomers, useCustomersStore } from '../features/customers/customers-store'
 import { kbDataChanged, kbOutboxChanged, resetKb, useKbStore } from '../features/kb/kb-store'
 import { listenToSignoffs, resetSignoffs, signoffsMayHaveChanged, useSignoffStore } from '../features/kb/signoff-store'
 import { listenToOffline, useOfflineStore } from '../features/offline/offline-store'
@@ -25,11 +26,13 @@ export function startLiveUpdates(api: AgentApi): () => void {
     // Views re-read what they show when the cache changed under them.
     api.on('data.changed', ({ entities }) => {
       kbDataChanged(entities)
+      customersDataChanged(entities)
       signoffsMayHaveChanged(entities)
     }),
     // Delivery (待发送 → 已送达) or a refusal (冲突) changes how local actions are shown.
     api.on('outbox.changed', () => {
       kbOutboxChanged()
+      customersOutboxChanged()
       signoffsMayHaveChanged()
     }),
     useBridgeStatus.subscribe((current, previous) => {
@@ -46,6 +49,7 @@ export function startLiveUpdates(api: AgentApi): () => void {
       useNavigation.getState().go('inbox')
       // Another agent's (or no agent's) data must not stay on screen.
       resetKb()
+      resetCustomers()
       resetSignoffs()
       useOfflineStore.getState().reset()
       if (agentId) {
@@ -64,4 +68,5 @@ function resyncOfflineFirst(): void {
   void useOfflineStore.getState().load()
   void useSignoffStore.getState().load()
   void useKbStore.getState().refresh({ results: true, categories: true, article: true })
+  void useCustomersStore.getState().refresh({ results: true, card: true })
 }

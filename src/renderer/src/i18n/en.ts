@@ -211,8 +211,6 @@ export const en: Messages = {
     close: 'Dismiss',
   },
   customers: {
-    emptyTitle: 'Customer records are not available yet',
-    emptyBody: "A customer's details, tier, contact points (phone, email, QQ) and every past interaction across channels will appear here, and pop up by themselves on an incoming call or message.",
     title: 'Customers',
     searchLabel: 'Search customers',
     searchPlaceholder: 'Name, company, phone (any format), email or QQ',

@@ -213,8 +213,6 @@ export const zhCN = {
     close: '关闭提示',
   },
   customers: {
-    emptyTitle: '客户资料尚未开放',
-    emptyBody: '这里将显示客户的基本资料、客户等级、联系方式(电话、邮箱、QQ)以及各渠道的历史接触记录;来电或来消息时会自动弹出对应客户。',
     title: '客户',
     searchLabel: '搜索客户',
     searchPlaceholder: '姓名、公司、电话(任意格式)、邮箱或 QQ',
