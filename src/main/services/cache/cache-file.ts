@@ -3,7 +3,7 @@
  * connection settings and the migrations.
  */
 import { createHash } from 'node:crypto'
-import { existsSync, mkdirSync, renameSync } from 'node:fs'
+import { closeSync, existsSync, mkdirSync, openSync, readSync, renameSync } from 'node:fs'
 import { join } from 'node:path'
 import Database from 'better-sqlite3'
 import type { CacheOpenReport } from './local-cache'
@@ -65,8 +65,27 @@ function isDamaged(err: unknown): boolean {
   return code === 'SQLITE_NOTADB' || code.startsWith('SQLITE_CORRUPT') || code === 'SQLITE_IOERR_SHORT_READ'
 }
 
+const SQLITE_HEADER = Buffer.from('SQLite format 3\0', 'latin1')
+
+/**
+ * Checked before SQLite opens the file: on closing, SQLite deletes the WAL beside a file it could
+ * not read, which would destroy part of what is being kept aside. An empty file is a valid empty
+ * database.
+ */
+function hasForeignHeader(file: string): boolean {
+  const fd = openSync(file, 'r')
+  try {
+    const head = Buffer.alloc(SQLITE_HEADER.length)
+    const read = readSync(fd, head, 0, head.length, 0)
+    return read > 0 && !head.subarray(0, read).equals(SQLITE_HEADER.subarray(0, read))
+  } finally {
+    closeSync(fd)
+  }
+}
+
 /** Opens and checks an existing file; throws when it is not a healthy cache this build can use. */
 function openChecked(file: string): { db: Database.Database; migrated: string[] } {
+  if (hasForeignHeader(file)) throw new IntegrityCheckFailed('not an SQLite database')
   const db = new Database(file, { fileMustExist: true })
   try {
     const result = db.pragma('quick_check', { simple: true })
