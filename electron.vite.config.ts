@@ -18,7 +18,13 @@ function devServerCsp(): Plugin {
 export default defineConfig({
   main: {
     build: {
-      rollupOptions: { input: { index: resolve('src/main/index.ts') } },
+      rollupOptions: {
+        input: {
+          index: resolve('src/main/index.ts'),
+          // The local cache's SQLite runs in a worker thread; worker-entry.ts finds it next to index.js.
+          'cache-worker': resolve('src/main/services/cache/cache-worker.ts'),
+        },
+      },
     },
   },
   preload: {
