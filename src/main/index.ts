@@ -9,6 +9,7 @@ import { createMainServices } from './services/main-services'
 import type { MainServices } from './services/main-services.types'
 import { registerAgentApiIpc } from './platform/ipc'
 import type { AppOrigin } from './platform/security-policy'
+import { osSecretCipher } from './platform/secret-cipher'
 import { acquireSingleInstance } from './platform/single-instance'
 import { createMainWindow, installSecurity } from './platform/window'
 
@@ -42,6 +43,7 @@ async function start(): Promise<void> {
     appVersion: app.getVersion(),
     host: 'electron',
     defaultServerUrl: process.env['OMNI_SERVER_URL'] ?? 'http://127.0.0.1:3800',
+    secretCipher: osSecretCipher(),
   })
   if (quitting !== 'no') {
     // The app was asked to quit while the services were starting.

@@ -147,12 +147,16 @@ describe('connection resilience', () => {
     const lost = agent.next('connection.changed', (s) => s.status === 'reconnecting' || s.status === 'offline')
     await centre.server.stop()
     expect((await lost).lastError).toBeTruthy()
-    const err = await rejection(agent.api.invoke('agentState.set', { state: 'ready' }))
-    expect(err.code).toBe('offline')
+    // Chosen offline: shown at once, queued, and applied by the server when it is back.
+    expect(await agent.api.invoke('agentState.set', { state: 'ready' })).toMatchObject({ state: 'ready', online: false })
     const back = agent.next('connection.changed', (s) => s.status === 'online', 10_000)
+    const applied = agent.next('agentState.changed', (p) => p.state === 'ready' && p.online, 10_000)
     await centre.restart()
     await back
-    expect((await agent.api.invoke('agentState.set', { state: 'ready' })).state).toBe('ready')
+    await applied
+    const row = await centre.server.db.selectFrom('agent_presence').selectAll().where('agent_id', '=', 'a1').executeTakeFirstOrThrow()
+    expect(row.state).toBe('ready')
+    expect((await agent.api.invoke('agentState.set', { state: 'away' })).state).toBe('away')
   })
 })
 

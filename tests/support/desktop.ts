@@ -12,14 +12,18 @@ export interface TestDesktop {
   api: AgentApi
   /** Resolves with the first event of that name matching `predicate`. */
   next<E extends AgentApiEvent>(event: E, predicate?: (payload: AgentApiEventPayload<E>) => boolean, timeoutMs?: number): Promise<AgentApiEventPayload<E>>
+  /** Stops the services and keeps their files, like quitting the app. */
+  stop(): Promise<void>
+  /** Stops and deletes the files (unless they were an earlier desktop's). */
   dispose(): Promise<void>
 }
 
-export async function startTestDesktop(): Promise<TestDesktop> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'omni-desktop-'))
+/** Pass the `dataDir` of an earlier desktop to start it again on the same files (a restart of main). */
+export async function startTestDesktop(existingDataDir?: string, options: { syncPageSize?: number } = {}): Promise<TestDesktop & { dataDir: string }> {
+  const dataDir = existingDataDir ?? mkdtempSync(join(tmpdir(), 'omni-desktop-'))
   const services = await createMainServices(
     { dataDir, appVersion: 'test', host: 'web', defaultServerUrl: null },
-    { connection: { backoff: { initialMs: 50, maxMs: 300 }, refreshMarginMs: 500 } },
+    { connection: { backoff: { initialMs: 50, maxMs: 300 }, refreshMarginMs: 500 }, syncPageSize: options.syncPageSize },
   )
   const listeners = new Set<(event: string, payload: unknown) => void>()
   services.onEvent((event, payload) => listeners.forEach((l) => l(event, payload)))
@@ -32,6 +36,7 @@ export async function startTestDesktop(): Promise<TestDesktop> {
     },
   })
   return {
+    dataDir,
     services,
     api,
     next(event, predicate = () => true, timeoutMs = 5_000) {
@@ -48,9 +53,12 @@ export async function startTestDesktop(): Promise<TestDesktop> {
         })
       })
     },
+    async stop() {
+      await services.dispose()
+    },
     async dispose() {
       await services.dispose()
-      rmSync(dataDir, { recursive: true, force: true })
+      if (!existingDataDir) rmSync(dataDir, { recursive: true, force: true })
     },
   }
 }

@@ -6,11 +6,13 @@ import { startCentralServer, type CentralServer } from '../../src/server/app'
 import type { ServerConfig } from '../../src/server/config'
 import { openDatabase, type Db } from '../../src/server/db/database'
 import { migrateToLatest } from '../../src/server/db/migrate'
+import { recordChanges } from '../../src/server/sync/change-log'
 
 export const PASSWORD = 'pass-123'
 
 /** A small centre: one team (lead1, agent1, agent2), a second team (lead2, agent3), and an admin. */
-export async function seedMiniCentre(db: Db): Promise<void> {
+/** `logChanges: false` for a database from before the change log (migration 002) existed. */
+export async function seedMiniCentre(db: Db, { logChanges = true } = {}): Promise<void> {
   const now = Date.now()
   const hash = await hashPassword(PASSWORD)
   await db.insertInto('teams').values([
@@ -34,11 +36,15 @@ export async function seedMiniCentre(db: Db): Promise<void> {
     .execute()
   await db.insertInto('skill_groups').values({ id: 's1', name: '话费账单', description: '' }).execute()
   await db.insertInto('agent_skills').values({ agent_id: 'a1', skill_group_id: 's1', level: 2 }).execute()
-  await db.insertInto('reason_codes').values([
-    { code: 'break', label_zh: '小休', label_en: 'Break', sort: 1, active: 1 },
-    { code: 'meal', label_zh: '就餐', label_en: 'Meal', sort: 2, active: 1 },
-    { code: 'training', label_zh: '培训', label_en: 'Training', sort: 3, active: 1 },
-  ]).execute()
+  await db.transaction().execute(async (trx) => {
+    await trx.insertInto('reason_codes').values([
+      { code: 'break', label_zh: '小休', label_en: 'Break', sort: 1, active: 1 },
+      { code: 'meal', label_zh: '就餐', label_en: 'Meal', sort: 2, active: 1 },
+      { code: 'training', label_zh: '培训', label_en: 'Training', sort: 3, active: 1 },
+    ]).execute()
+    // Like every write of a synced record, with its change-log rows, so desktops sync them.
+    if (logChanges) await recordChanges(trx, 'reason_code', ['break', 'meal', 'training'])
+  })
 }
 
 export interface TestCentre {

@@ -1,13 +1,20 @@
 import { EventEmitter } from 'node:events'
+import { join } from 'node:path'
+import { AppError } from '../../shared/errors'
 import type { AgentApiEvent, AgentApiEventPayload } from '../../shared/ipc/agent-api'
 import { createApiRouter, type AgentApiHandlers } from './api-router'
+import { openLocalCache } from './cache/open-local-cache'
 import { ServerConnection, type ServerConnectionOptions } from './connection/server-connection'
 import { LocalSettingsStore } from './local-settings'
 import type { AgentApiEventListener, MainServices, MainServicesOptions } from './main-services.types'
 import { AgentSession } from './session/agent-session'
+import { SessionVault } from './session/session-vault'
+import { AgentWorkspace } from './workspace/agent-workspace'
 
 export interface MainServicesTestOptions {
   connection?: ServerConnectionOptions
+  /** Smaller sync pages make interruptions between pages testable with little data. */
+  syncPageSize?: number
   onInternalError?: (method: string, err: unknown) => void
 }
 
@@ -15,7 +22,7 @@ export interface MainServicesTestOptions {
 export async function createMainServices(options: MainServicesOptions, testOptions: MainServicesTestOptions = {}): Promise<MainServices> {
   const settings = new LocalSettingsStore(options.dataDir)
   const connection = new ServerConnection(testOptions.connection)
-  const session = new AgentSession(connection)
+  const session = new AgentSession(connection, new SessionVault(options.dataDir, options.secretCipher))
 
   const events = new EventEmitter()
   const emit = <E extends AgentApiEvent>(event: E, payload: AgentApiEventPayload<E>) => events.emit('event', event, payload)
@@ -23,6 +30,37 @@ export async function createMainServices(options: MainServicesOptions, testOptio
   session.on('session', (snapshot) => emit('session.changed', snapshot))
   session.on('presence', (presence) => emit('agentState.changed', presence))
   session.on('teamMember', (member) => emit('team.memberChanged', member))
+
+  // The signed-in agent's cache and sync live exactly as long as their session.
+  let workspace: AgentWorkspace | undefined
+  let opening: Promise<AgentWorkspace> | undefined
+  async function openWorkspace(): Promise<AgentWorkspace> {
+    const agent = session.profile
+    if (!agent) throw new AppError('unauthenticated', 'Sign in first')
+    if (workspace) return workspace
+    opening ??= (async () => {
+      const cache = await openLocalCache({ dir: join(options.dataDir, 'cache'), agentId: agent.id })
+      const ws = new AgentWorkspace(cache, connection, () => session.profile ?? agent, testOptions.syncPageSize)
+      ws.on('sync', (status) => emit('sync.changed', status))
+      ws.on('outbox', (status) => emit('outbox.changed', status))
+      ws.on('dataChanged', (entities) => emit('data.changed', { entities }))
+      ws.on('signoffsPending', (pending) => emit('kb.signoffsPending', pending))
+      workspace = ws
+      return ws
+    })().finally(() => {
+      opening = undefined
+    })
+    return opening
+  }
+  async function closeWorkspace(): Promise<void> {
+    const ws = workspace ?? (await opening?.catch(() => undefined))
+    workspace = undefined
+    await ws?.close()
+  }
+  session.on('session', (snapshot) => {
+    if (snapshot.agent && !workspace) void openWorkspace().catch((err: unknown) => testOptions.onInternalError?.('workspace.open', err))
+    if (!snapshot.agent) void closeWorkspace()
+  })
 
   const handlers: AgentApiHandlers = {
     'app.info': async () => ({
@@ -34,16 +72,39 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     'session.login': async ({ serverUrl, username, password }) => {
       const snapshot = await session.login(serverUrl, username, password)
       await settings.update({ lastServerUrl: serverUrl })
+      await openWorkspace()
       return snapshot
     },
     'session.logout': async () => {
       await session.logout()
+      await closeWorkspace()
       return null
     },
-    'agentState.set': (change) => session.setState(change),
+    'agentState.set': async (change) => {
+      if (connection.isOnline) return session.setState(change)
+      await (await openWorkspace()).queueStateChange(change)
+      return session.applyOfflineState(change)
+    },
     'team.list': () => session.teamList(),
     'team.forceState': (request) => session.forceState(request),
+    'kb.search': async (input) => (await openWorkspace()).searchKb(input),
+    'kb.get': async ({ id }) => (await openWorkspace()).getArticle(id),
+    'kb.categories': async () => (await openWorkspace()).kbCategories(),
+    'kb.pendingSignoffs': async () => (await openWorkspace()).pendingSignoffs(),
+    'kb.signoff': async ({ articleId }) => (await openWorkspace()).signoff(articleId),
+    'customers.search': async ({ query, limit }) => (await openWorkspace()).searchCustomers(query, limit),
+    'customers.lookup': async ({ kind, value }) => (await openWorkspace()).lookupCustomers(kind, value),
+    'customers.get': async ({ id }) => (await openWorkspace()).getCustomer(id),
+    'customers.addNote': async ({ customerId, text }) => (await openWorkspace()).addNote(customerId, text),
+    'customers.update': async ({ customerId, changes }) => (await openWorkspace()).updateCustomer(customerId, changes),
+    'outbox.status': async () => (await openWorkspace()).outboxStatus(),
+    'outbox.resolveConflict': async ({ opId, resolution }) => (await openWorkspace()).resolveConflict(opId, resolution),
+    'sync.status': async () => (await openWorkspace()).syncStatus(),
+    'drafts.get': async ({ key }) => (await openWorkspace()).getDraft(key),
+    'drafts.set': async ({ key, text }) => (await openWorkspace()).setDraft(key, text),
   }
+
+  await session.restore()
 
   return {
     router: createApiRouter(handlers, { onInternalError: testOptions.onInternalError }),
@@ -54,6 +115,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     },
     async dispose() {
       connection.close()
+      await closeWorkspace()
       events.removeAllListeners()
     },
   }

@@ -1,5 +1,6 @@
 import type { AgentApiEvent, AgentApiEventPayload } from '../../shared/ipc/agent-api'
 import type { ApiRouter } from './api-router'
+import type { SecretCipher } from './session/session-vault'
 
 export type AgentApiEventListener = <E extends AgentApiEvent>(event: E, payload: AgentApiEventPayload<E>) => void
 
@@ -18,4 +19,6 @@ export interface MainServicesOptions {
   host: 'electron' | 'web'
   /** Central server to offer on the login screen. */
   defaultServerUrl: string | null
+  /** Seals the kept session with the OS secret store (Electron's safeStorage); plain owner-only file without. */
+  secretCipher?: SecretCipher
 }

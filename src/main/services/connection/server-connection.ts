@@ -16,6 +16,7 @@ import {
 } from '../../../shared/protocol/agent-socket'
 import { PresenceSchema } from '../../../shared/domain/agent'
 import type { TokenPair } from '../../../shared/protocol/http-api'
+import { SyncNotifySchema } from '../../../shared/protocol/sync'
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff'
 import type { ServerHttpClient } from './server-http'
 
@@ -24,6 +25,10 @@ interface ConnectionEvents {
   welcome: [Welcome]
   agentState: [Presence]
   teamPresence: [TeamMember]
+  /** The server has newer synced data than this desktop may have. */
+  syncChanged: [latest: number]
+  /** New tokens after a refresh: whoever keeps the session must store them. */
+  tokens: [TokenPair]
   /** The server no longer accepts this session (refresh token revoked or expired). */
   sessionEnded: [reason: string]
 }
@@ -77,6 +82,14 @@ export class ServerConnection extends EventEmitter<ConnectionEvents> {
     return this.tokens?.refreshToken
   }
 
+  get currentTokens(): TokenPair | undefined {
+    return this.tokens
+  }
+
+  get isOnline(): boolean {
+    return this.current.status === 'online'
+  }
+
   open(http: ServerHttpClient, tokens: TokenPair): void {
     this.close()
     this.http = http
@@ -105,6 +118,10 @@ export class ServerConnection extends EventEmitter<ConnectionEvents> {
     socket.on('team:presence', (raw) => {
       const member = TeamPresenceSchema.safeParse(raw)
       if (member.success) this.emit('teamPresence', member.data)
+    })
+    socket.on('sync:changed', (raw) => {
+      const notice = SyncNotifySchema.safeParse(raw)
+      if (notice.success) this.emit('syncChanged', notice.data.latest)
     })
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       if (err.data?.code === 'token_expired') void this.refreshThenRetry()
@@ -226,6 +243,7 @@ export class ServerConnection extends EventEmitter<ConnectionEvents> {
       if (!http || !tokens) throw new AppError('unauthenticated', 'Not signed in')
       try {
         this.tokens = await http.refresh(tokens.refreshToken)
+        this.emit('tokens', this.tokens)
         this.scheduleRefresh()
       } catch (err) {
         if (err instanceof AppError && (err.code === 'unauthenticated' || err.code === 'token_expired')) {

@@ -3,8 +3,10 @@ import { AppError } from '../../../shared/errors'
 import type { AgentProfile, Presence, ReasonCode, StateChange, TeamMember } from '../../../shared/domain/agent'
 import type { ConnectionStatus, SessionSnapshot } from '../../../shared/ipc/agent-api'
 import type { ForceState, Welcome } from '../../../shared/protocol/agent-socket'
+import type { TokenPair } from '../../../shared/protocol/http-api'
 import { ServerHttpClient } from '../connection/server-http'
 import type { ServerConnection } from '../connection/server-connection'
+import type { SessionVault } from './session-vault'
 
 interface SessionEvents {
   session: [SessionSnapshot]
@@ -26,13 +28,34 @@ export class AgentSession extends EventEmitter<SessionEvents> {
   /** server clock minus local clock, so state timers run in the desktop's clock */
   private clockOffsetMs = 0
 
-  constructor(private readonly connection: ServerConnection) {
+  constructor(
+    private readonly connection: ServerConnection,
+    private readonly vault: SessionVault,
+  ) {
     super()
     connection.on('status', (status) => this.emit('connection', status))
     connection.on('welcome', (welcome) => this.onWelcome(welcome))
     connection.on('agentState', (presence) => this.onOwnPresence(presence))
     connection.on('teamPresence', (member) => this.emit('teamMember', { ...member, presence: this.toLocal(member.presence) }))
-    connection.on('sessionEnded', () => this.clear())
+    connection.on('tokens', (tokens) => void this.persist(tokens))
+    connection.on('sessionEnded', () => {
+      void this.vault.clear()
+      this.clear()
+    })
+  }
+
+  get profile(): AgentProfile | null {
+    return this.agent
+  }
+
+  /** Picks up the session kept from the last run, so the agent can work from the cache even with the server down. */
+  async restore(): Promise<boolean> {
+    const stored = await this.vault.load()
+    if (!stored) return false
+    this.agent = stored.agent
+    this.connection.open(new ServerHttpClient(stored.serverUrl), stored.tokens)
+    this.emit('session', this.snapshot())
+    return true
   }
 
   snapshot(): SessionSnapshot {
@@ -52,6 +75,7 @@ export class AgentSession extends EventEmitter<SessionEvents> {
       })
     })
     this.connection.open(http, tokens)
+    await this.vault.save({ serverUrl, agent, tokens })
     await welcomed
     this.emit('session', this.snapshot())
     return this.snapshot()
@@ -65,6 +89,7 @@ export class AgentSession extends EventEmitter<SessionEvents> {
       await new ServerHttpClient(serverUrl).logout(accessToken, refreshToken).catch(() => undefined)
     }
     this.connection.close()
+    await this.vault.clear()
     this.clear()
   }
 
@@ -72,6 +97,25 @@ export class AgentSession extends EventEmitter<SessionEvents> {
     this.requireAgent()
     const presence = await this.connection.request('agentState:set', change)
     return this.onOwnPresence(presence)
+  }
+
+  /**
+   * Shows a state chosen while offline at once; the queued operation carries it to the server,
+   * whose answer then replaces this.
+   */
+  applyOfflineState(change: StateChange): Presence {
+    const agent = this.requireAgent()
+    const presence: Presence = {
+      agentId: agent.id,
+      state: change.state,
+      reasonCode: change.state === 'not_ready' ? (change.reasonCode ?? null) : null,
+      since: Date.now(),
+      forcedBy: null,
+      online: false,
+    }
+    this.presence = presence
+    this.emit('presence', presence)
+    return presence
   }
 
   async teamList(): Promise<TeamMember[]> {
@@ -83,6 +127,11 @@ export class AgentSession extends EventEmitter<SessionEvents> {
   async forceState(request: ForceState): Promise<Presence> {
     this.requireSupervisor()
     return this.toLocal(await this.connection.request('team:forceState', request))
+  }
+
+  private async persist(tokens: TokenPair): Promise<void> {
+    const serverUrl = this.connection.status.serverUrl
+    if (this.agent && serverUrl) await this.vault.save({ serverUrl, agent: this.agent, tokens })
   }
 
   private onWelcome(welcome: Welcome): void {
