@@ -1,6 +1,6 @@
 /**
  * The central server in its own process, so the bench's 100 clients do not share its event loop.
- * Usage: node --import tsx bench/support/server-child.ts <sqlite file>
+ * Usage: node --import tsx bench/support/server-child.ts <sqlite file> [port]
  * Prints {"ready":true,"url":...,"port":...} once listening.
  */
 import { startCentralServer } from '../../src/server/app'
@@ -13,6 +13,7 @@ if (!databaseUrl) {
 }
 
 // 'warn' so that anything odd the server logs shows up in the bench's collected output.
-const server = await startCentralServer({ databaseUrl, port: 0, host: '127.0.0.1', logLevel: 'warn' })
+const port = Number(process.argv[3] ?? 0)
+const server = await startCentralServer({ databaseUrl, port, host: '127.0.0.1', logLevel: 'warn' })
 stopOnSignal(() => server.stop())
 announceReady({ url: server.url, port: server.port, pid: process.pid })
