@@ -76,6 +76,8 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     async stop() {
       syncNotifier.stop()
       await io.close()
+      // Closing the sockets announces the agents offline; let that finish before the store goes.
+      await presence.drain()
       await app.close()
       await db.destroy()
     },

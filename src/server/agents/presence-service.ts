@@ -19,6 +19,8 @@ interface PresenceEvents {
  */
 export class PresenceService extends EventEmitter<PresenceEvents> {
   private readonly connections = new Map<string, number>()
+  /** Announcements still reading the store; stopping the server waits for them. */
+  private readonly inFlight = new Set<Promise<unknown>>()
 
   constructor(
     private readonly db: Db,
@@ -95,10 +97,19 @@ export class PresenceService extends EventEmitter<PresenceEvents> {
     return presence
   }
 
-  private async announce(agentId: string): Promise<Presence> {
-    const presence = await this.get(agentId)
-    this.emit('changed', agentId, presence)
-    return presence
+  /** Resolves when every announcement under way has finished (or failed). */
+  async drain(): Promise<void> {
+    while (this.inFlight.size > 0) await Promise.allSettled([...this.inFlight])
+  }
+
+  private announce(agentId: string): Promise<Presence> {
+    const work = this.get(agentId).then((presence) => {
+      this.emit('changed', agentId, presence)
+      return presence
+    })
+    this.inFlight.add(work)
+    void work.finally(() => this.inFlight.delete(work)).catch(() => undefined)
+    return work
   }
 
   private async personRef(agentId: string): Promise<PersonRef> {

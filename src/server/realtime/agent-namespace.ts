@@ -95,8 +95,9 @@ export function attachAgentNamespace(io: Server<ClientToServerEvents, ServerToCl
     else if (claims.role === 'lead' && claims.teamId) void socket.join(leadsRoom(claims.teamId))
 
     void welcome(socket).catch((err: unknown) => deps.log.error({ err }, 'welcome failed'))
-    void deps.presence.connected(claims.agentId)
-    socket.on('disconnect', () => void deps.presence.disconnected(claims.agentId))
+    const logFailure = (err: unknown) => deps.log.error({ err, agent: claims.agentId }, 'presence update failed')
+    deps.presence.connected(claims.agentId)?.catch(logFailure)
+    socket.on('disconnect', () => deps.presence.disconnected(claims.agentId)?.catch(logFailure))
 
     for (const event of Object.keys(handlers) as ClientEventName[]) {
       socket.on(event, (payload: unknown, ack?: unknown) => void dispatch(socket, event, payload, ack))
