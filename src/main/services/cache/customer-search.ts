@@ -140,6 +140,8 @@ export function searchCustomers(sql: Sqlite, query: string, limit: number): Cust
   // The start of an address ("zhangwei", "zhangwei@16") finds the mailbox.
   if (/^[\w.+-]{3,}@?[\w.-]*$/u.test(folded) && !/^\d+$/.test(folded)) offerContacts(contactsStartingWith(sql, 'email', folded), RANK_PARTIAL_CONTACT)
 
-  for (const match of nameMatches(sql, folded, limit)) offer(match.id, match.rank, null)
+  // A number or an address is not part of a name: those skip the scan over every name.
+  const looksLikeContact = (digits !== null && digits.length >= MIN_PARTIAL_DIGITS) || folded.includes('@')
+  if (!looksLikeContact) for (const match of nameMatches(sql, folded, limit)) offer(match.id, match.rank, null)
   return summaries(sql, candidates, limit)
 }

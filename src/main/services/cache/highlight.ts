@@ -21,6 +21,10 @@ interface Folded {
 }
 
 function foldChar(char: string): string {
+  const code = char.charCodeAt(0)
+  // Fast paths for what bodies are made of: ASCII and the main CJK block need no normalising.
+  if (code < 0x80) return code >= 0x41 && code <= 0x5a ? String.fromCharCode(code + 32) : char
+  if (code >= 0x4e00 && code <= 0x9fff) return char
   const nfkc = char.normalize('NFKC')
   // Only Latin-like letters lose their diacritics; decomposing Hangul or kana would change them.
   const bare = /[\u00c0-\u024f\u1e00-\u1eff]/u.test(nfkc) ? nfkc.normalize('NFD').replace(/\p{M}/gu, '') : nfkc

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors'
 import type { KbArticleRecord, KbCategoryRecord, KbSignoffRecord } from '../../../shared/domain/records'
 import type { Delivery, KbArticleView, KbCategoryView, PendingSignoff } from '../../../shared/ipc/views'
 import type { Operation } from '../../../shared/protocol/sync'
+import { titleKey, visibilityText } from './kb-index-keys'
 import { indexText, plainText } from './kb-text'
 import type { Sqlite } from './sqlite'
 
@@ -50,18 +51,24 @@ export function deleteCategory(sql: Sqlite, id: string): void {
   sql.run('DELETE FROM kb_categories WHERE id = ?', id)
 }
 
-function unindex(sql: Sqlite, doc: number): void {
+const SELECT_ARTICLE = 'SELECT a.*, b.body FROM kb_articles a JOIN kb_article_bodies b ON b.doc = a.doc'
+
+/** Full rows (with bodies) of the given documents. */
+export function articleRows(sql: Sqlite, docs: readonly number[]): ArticleRow[] {
+  return sql.all<ArticleRow>(`${SELECT_ARTICLE} WHERE a.doc IN (SELECT value FROM json_each(?))`, JSON.stringify(docs))
+}
+
+function unindex(sql: Sqlite, doc: number, title: string): void {
   sql.run('DELETE FROM kb_fts WHERE rowid = ?', doc)
-  sql.run('DELETE FROM kb_title_fts WHERE rowid = ?', doc)
+  sql.run('DELETE FROM kb_title_fts WHERE rowid = ?', titleKey(doc, title))
   sql.run('DELETE FROM kb_article_tags WHERE doc = ?', doc)
 }
 
 export function upsertArticle(sql: Sqlite, record: KbArticleRecord): void {
-  const existing = sql.get<{ doc: number }>('SELECT doc FROM kb_articles WHERE id = ?', record.id)
+  const existing = sql.get<{ doc: number; title: string }>('SELECT doc, title FROM kb_articles WHERE id = ?', record.id)
   const values = [
     record.categoryId,
     record.title,
-    record.body,
     JSON.stringify(record.tags),
     record.mandatory ? 1 : 0,
     record.skillGroupId,
@@ -72,33 +79,36 @@ export function upsertArticle(sql: Sqlite, record: KbArticleRecord): void {
   if (existing) {
     doc = existing.doc
     // Contentless FTS rows cannot be updated in place; they are deleted and written again.
-    unindex(sql, doc)
+    unindex(sql, doc, existing.title)
     sql.run(
-      `UPDATE kb_articles SET category_id = ?, title = ?, body = ?, tags = ?, mandatory = ?, skill_group_id = ?, version = ?, updated_at = ?
+      `UPDATE kb_articles SET category_id = ?, title = ?, tags = ?, mandatory = ?, skill_group_id = ?, version = ?, updated_at = ?
        WHERE doc = ?`,
       ...values,
       doc,
     )
   } else {
     const result = sql.run(
-      `INSERT INTO kb_articles (id, category_id, title, body, tags, mandatory, skill_group_id, version, updated_at)
-       VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      `INSERT INTO kb_articles (id, category_id, title, tags, mandatory, skill_group_id, version, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
       record.id,
       ...values,
     )
     doc = Number(result.lastInsertRowid)
   }
+  sql.run('INSERT OR REPLACE INTO kb_article_bodies (doc, body) VALUES (?, ?)', doc, record.body)
   const title = indexText(record.title)
-  sql.run('INSERT INTO kb_fts (rowid, title, body) VALUES (?, ?, ?)', doc, title, indexText(plainText(record.body)))
-  sql.run('INSERT INTO kb_title_fts (rowid, title) VALUES (?, ?)', doc, title)
+  const vis = visibilityText(record.skillGroupId)
+  sql.run('INSERT INTO kb_fts (rowid, title, body, vis) VALUES (?, ?, ?, ?)', doc, title, indexText(plainText(record.body)), vis)
+  sql.run('INSERT INTO kb_title_fts (rowid, title, vis) VALUES (?, ?, ?)', titleKey(doc, record.title), title, vis)
   for (const tag of new Set(record.tags)) sql.run('INSERT INTO kb_article_tags (tag, doc) VALUES (?, ?)', tag, doc)
 }
 
 export function deleteArticle(sql: Sqlite, id: string): void {
-  const existing = sql.get<{ doc: number }>('SELECT doc FROM kb_articles WHERE id = ?', id)
+  const existing = sql.get<{ doc: number; title: string }>('SELECT doc, title FROM kb_articles WHERE id = ?', id)
   if (!existing) return
-  unindex(sql, existing.doc)
+  unindex(sql, existing.doc, existing.title)
   sql.run('DELETE FROM kb_articles WHERE doc = ?', existing.doc)
+  sql.run('DELETE FROM kb_article_bodies WHERE doc = ?', existing.doc)
 }
 
 export function upsertSyncedSignoff(sql: Sqlite, record: KbSignoffRecord): void {
@@ -125,6 +135,7 @@ export function deleteSyncedSignoff(sql: Sqlite, id: string): void {
 export function clearKb(sql: Sqlite): void {
   sql.run('DELETE FROM kb_categories')
   sql.run('DELETE FROM kb_articles')
+  sql.run('DELETE FROM kb_article_bodies')
   sql.run('DELETE FROM kb_article_tags')
   sql.run("INSERT INTO kb_fts (kb_fts) VALUES ('delete-all')")
   sql.run("INSERT INTO kb_title_fts (kb_title_fts) VALUES ('delete-all')")
@@ -196,7 +207,8 @@ function signoffState(sql: Sqlite, articleId: string): SignoffState {
 
 export function getArticle(sql: Sqlite, id: string): KbArticleView | null {
   const row = sql.get<ArticleRow & { category_name: string | null }>(
-    'SELECT a.*, c.name AS category_name FROM kb_articles a LEFT JOIN kb_categories c ON c.id = a.category_id WHERE a.id = ?',
+    `SELECT a.*, b.body, c.name AS category_name FROM kb_articles a JOIN kb_article_bodies b ON b.doc = a.doc
+     LEFT JOIN kb_categories c ON c.id = a.category_id WHERE a.id = ?`,
     id,
   )
   if (!row) return null

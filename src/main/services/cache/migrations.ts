@@ -19,10 +19,12 @@ export interface Migration {
  *   that substring); one character is a prefix query on the pairs (卡* finds 卡号, 卡顿 and a
  *   run-final 卡). See kb-text.ts.
  * - Contentless (`content=''`) with `contentless_delete=1`: the original title and body live in
- *   kb_articles (snippets are cut from them in JS), so the index does not store the text twice
+ *   kb_articles and kb_article_bodies (snippets are cut from them in JS), so the index does not store the text twice
  *   and rows can still be deleted and replaced.
- * - kb_title_fts indexes titles alone. "Title matches first" is answered from this small index:
- *   a short query matching a third of the KB does not have to be ranked over every body.
+ * - kb_title_fts indexes titles alone, keyed so that its rowid order is the title ranking:
+ *   "title matches first" reads the first page straight off this small index, and a short query
+ *   matching a third of the KB ranks nothing. Visibility is a token in both indexes, so the usual
+ *   search never joins the articles table (kb-index-keys.ts).
  */
 const INITIAL = `
 CREATE TABLE meta (
@@ -37,12 +39,13 @@ CREATE TABLE kb_categories (
   sort INTEGER NOT NULL
 );
 
+-- Narrow rows: a search joins every match to this table for its filters, and 30,000 lookups
+-- stay in a few MB of pages only if the bodies live elsewhere (kb_article_bodies).
 CREATE TABLE kb_articles (
   doc INTEGER PRIMARY KEY,
   id TEXT NOT NULL UNIQUE,
   category_id TEXT NOT NULL,
   title TEXT NOT NULL,
-  body TEXT NOT NULL,
   tags TEXT NOT NULL,
   mandatory INTEGER NOT NULL,
   skill_group_id TEXT,
@@ -52,6 +55,12 @@ CREATE TABLE kb_articles (
 CREATE INDEX kb_articles_updated ON kb_articles (updated_at DESC);
 CREATE INDEX kb_articles_category ON kb_articles (category_id);
 CREATE INDEX kb_articles_mandatory ON kb_articles (mandatory) WHERE mandatory = 1;
+CREATE INDEX kb_articles_skill ON kb_articles (skill_group_id) WHERE skill_group_id IS NOT NULL;
+
+CREATE TABLE kb_article_bodies (
+  doc INTEGER PRIMARY KEY,
+  body TEXT NOT NULL
+);
 
 CREATE TABLE kb_article_tags (
   tag TEXT NOT NULL,
@@ -60,8 +69,10 @@ CREATE TABLE kb_article_tags (
 ) WITHOUT ROWID;
 CREATE INDEX kb_article_tags_doc ON kb_article_tags (doc);
 
-CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1);
-CREATE VIRTUAL TABLE kb_title_fts USING fts5(title, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1);
+-- rowid = kb_articles.doc; vis holds the skill-group token of a restricted article (kb-index-keys.ts).
+CREATE VIRTUAL TABLE kb_fts USING fts5(title, body, vis, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1);
+-- rowid = titleKey(doc, title): the title tier's ranking (kb-index-keys.ts).
+CREATE VIRTUAL TABLE kb_title_fts USING fts5(title, vis, tokenize = 'unicode61 remove_diacritics 2', content = '', contentless_delete = 1);
 
 -- Sign-offs as the server has them (one per article for this agent).
 CREATE TABLE kb_signoffs (
@@ -99,6 +110,10 @@ CREATE TABLE customers (
   search_text TEXT NOT NULL,
   base_json TEXT
 );
+
+-- The search box scans every name (instr, any substring, one Chinese character included): a
+-- covering index makes that a scan of a few MB instead of the whole table with its notes.
+CREATE INDEX customers_search ON customers (search_text, name, id);
 
 CREATE TABLE customer_contacts (
   id TEXT PRIMARY KEY,
