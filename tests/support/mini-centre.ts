@@ -1,17 +1,15 @@
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
 import { hashPassword } from '../../src/server/auth/passwords'
-import { startCentralServer, type CentralServer } from '../../src/server/app'
 import type { ServerConfig } from '../../src/server/config'
-import { openDatabase, type Db } from '../../src/server/db/database'
-import { migrateToLatest } from '../../src/server/db/migrate'
+import type { Db } from '../../src/server/db/database'
 import { recordChanges } from '../../src/server/sync/change-log'
+import { startSeededCentre, type RunningCentre } from './centre-process'
 
 export const PASSWORD = 'pass-123'
 
-/** A small centre: one team (lead1, agent1, agent2), a second team (lead2, agent3), and an admin. */
-/** `logChanges: false` for a database from before the change log (migration 002) existed. */
+/**
+ * A small centre: one team (lead1, agent1, agent2), a second team (lead2, agent3), and an admin.
+ * `logChanges: false` for a database from before the change log (migration 002) existed.
+ */
 export async function seedMiniCentre(db: Db, { logChanges = true } = {}): Promise<void> {
   const now = Date.now()
   const hash = await hashPassword(PASSWORD)
@@ -47,36 +45,9 @@ export async function seedMiniCentre(db: Db, { logChanges = true } = {}): Promis
   })
 }
 
-export interface TestCentre {
-  server: CentralServer
-  dbFile: string
-  dir: string
-  /** Starts the server again on the same port and database (after stop()). */
-  restart(): Promise<CentralServer>
-  cleanup(): Promise<void>
-}
+export type TestCentre = RunningCentre
 
-/** A central server on a free port over a fresh SQLite file, or over `config.databaseUrl` when given. */
-export async function startTestCentre(config: Partial<ServerConfig> = {}): Promise<TestCentre> {
-  const dir = mkdtempSync(join(tmpdir(), 'omni-centre-'))
-  const dbFile = config.databaseUrl ?? join(dir, 'server.sqlite')
-  const db = openDatabase(dbFile)
-  await migrateToLatest(db)
-  await seedMiniCentre(db)
-  await db.destroy()
-  const base: Partial<ServerConfig> = { port: 0, logLevel: 'silent', ...config, databaseUrl: dbFile }
-  const centre: TestCentre = {
-    server: await startCentralServer(base),
-    dbFile,
-    dir,
-    async restart() {
-      centre.server = await startCentralServer({ ...base, port: centre.server.port })
-      return centre.server
-    },
-    async cleanup() {
-      await centre.server.stop().catch(() => undefined)
-      rmSync(dir, { recursive: true, force: true })
-    },
-  }
-  return centre
+/** The mini centre behind a real central server on a free port (SQLite, or `config.databaseUrl`). */
+export function startTestCentre(config: Partial<ServerConfig> = {}): Promise<TestCentre> {
+  return startSeededCentre((db) => seedMiniCentre(db), config)
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events'
 import { AppError } from '../../../shared/errors'
 import { MAX_PUSH_BATCH, type Operation, type SyncPushResult } from '../../../shared/protocol/sync'
 import type { LocalCache } from '../cache/local-cache'
+import { CoalescedRunner } from './coalesced-runner'
 
 const RETRY_AFTER_SERVER_FAILURE_MS = 5_000
 
@@ -18,8 +19,7 @@ export interface OutboxSenderEvents {
  * batch whose answer was lost is safe.
  */
 export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
-  private running: Promise<void> | undefined
-  private again = false
+  private readonly runner = new CoalescedRunner(() => this.sendAll())
   private retryTimer: NodeJS.Timeout | undefined
 
   constructor(
@@ -31,19 +31,7 @@ export class OutboxSender extends EventEmitter<OutboxSenderEvents> {
   }
 
   flush(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = (async () => {
-      do {
-        this.again = false
-        await this.sendAll()
-      } while (this.again)
-    })().finally(() => {
-      this.running = undefined
-    })
-    return this.running
+    return this.runner.request()
   }
 
   private async sendAll(): Promise<void> {

@@ -3,6 +3,7 @@ import { AppError } from '../../../shared/errors'
 import type { SyncStatus } from '../../../shared/ipc/views'
 import { SyncChangeSchema, type SyncChange, type SyncPage } from '../../../shared/protocol/sync'
 import type { LocalCache } from '../cache/local-cache'
+import { CoalescedRunner } from './coalesced-runner'
 
 const DEFAULT_PAGE_SIZE = 1_000
 
@@ -19,8 +20,10 @@ export type PullPage = (cursor: number, limit: number) => Promise<SyncPage>
  * its cursor in one transaction, so a sync cut off anywhere resumes after the last stored page.
  */
 export class SyncDown extends EventEmitter<SyncDownEvents> {
-  private running: Promise<void> | undefined
-  private again = false
+  private readonly runner = new CoalescedRunner(
+    () => this.run(),
+    () => this.current.phase !== 'offline' && this.current.phase !== 'error',
+  )
   private current: SyncStatus = { phase: 'idle', done: 0, total: 0, lastSyncedAt: null, error: null }
 
   constructor(
@@ -37,19 +40,7 @@ export class SyncDown extends EventEmitter<SyncDownEvents> {
 
   /** Starts a sync, or makes the running one go round again when it finishes. */
   request(): Promise<void> {
-    if (this.running) {
-      this.again = true
-      return this.running
-    }
-    this.running = (async () => {
-      do {
-        this.again = false
-        await this.run()
-      } while (this.again && this.current.phase !== 'offline' && this.current.phase !== 'error')
-    })().finally(() => {
-      this.running = undefined
-    })
-    return this.running
+    return this.runner.request()
   }
 
   /** The connection is gone: say so without forgetting when we last synced. */
