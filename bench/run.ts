@@ -12,6 +12,7 @@ import { chromium } from '@playwright/test'
 import playwrightConfig from '../playwright.config'
 import { runFanout, startRelay, type FanoutResult } from './fanout'
 import { renderKbSearchTable, runKbSearchBench, type KbSearchBenchResult } from './kb-search'
+import { runOutboxReplay, type OutboxReplayResult } from './outbox-replay'
 import { renderTable } from './report'
 import { readyLine, spawnTsChild, type BenchChild } from './support/child'
 import { onCleanup, runCleanup } from './support/cleanup'
@@ -22,7 +23,7 @@ import { runWebHostStartup, type WebHostResult } from './web-host-startup'
 const ROOT = resolve(import.meta.dirname, '..')
 const RESULTS_DIR = join(ROOT, 'bench', 'results')
 /** The whole run should take well under this; past it everything is stopped. (About 1 min for fan-out and start-up, 3 for the cache.) */
-const WATCHDOG_MS = 420_000
+const WATCHDOG_MS = 540_000
 
 const t0 = performance.now()
 const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`)
@@ -56,6 +57,7 @@ async function main(): Promise<void> {
   let fanout: FanoutResult | undefined
   let web: WebHostResult | undefined
   let kbSearch: KbSearchBenchResult | undefined
+  let replay: OutboxReplayResult | undefined
   const notes: string[] = []
   try {
     const relay = await startRelay()
@@ -72,20 +74,33 @@ async function main(): Promise<void> {
     await server.child.stop()
     // The cache runs on its own: nothing else of the bench competes with it for the CPU.
     kbSearch = await runKbSearchBench({ root: ROOT, log, alternatives: process.env.BENCH_KB_ALTERNATIVES === '1' })
+    replay = await runOutboxReplay({ root: ROOT, log })
   } finally {
     await server.child.stop()
     notes.push(...extraOutput(server.child).map((l) => `server: ${l}`))
     const table = renderTable(fanout, web)
     if (table) console.log(`\n${table}`)
     if (kbSearch) console.log(`\n${renderKbSearchTable(kbSearch)}`)
+    if (replay) console.log(`\n${renderReplay(replay)}`)
     if (notes.length > 0) console.log(`\nchild process output besides ready lines:\n  ${notes.slice(0, 40).join('\n  ')}`)
     const file = join(RESULTS_DIR, 'latest.json')
     writeFileSync(
       file,
-      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!(fanout && web && kbSearch), fanout, web, kbSearch, notes }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!(fanout && web && kbSearch && replay), fanout, web, kbSearch, replay, notes }, null, 2)}\n`,
     )
     log(`results written to ${file}`)
   }
+}
+
+function renderReplay(r: OutboxReplayResult): string {
+  const s = (ms: number) => `${(ms / 1000).toFixed(1)} s`
+  return [
+    `Replay of ${r.operations} operations queued offline, after the central server comes back`,
+    `  desktop outbox → server   ${s(r.replayMs)}  (${Math.round(r.opsPerSecond)} ops/s)`,
+    `  baseline: bare socket.io  ${s(r.baselineMs)}  (${Math.round(r.baselineOpsPerSecond)} ops/s)   ratio ${(r.replayMs / r.baselineMs).toFixed(2)}`,
+    `  queued offline in         ${s(r.enqueueMs)}`,
+    `  lost ${r.lost}, duplicated ${r.duplicated}${r.landedOnce ? ' — every operation landed exactly once' : ' — NOT EXACTLY ONCE'}`,
+  ].join('\n')
 }
 
 const watchdog = setTimeout(() => {
