@@ -179,6 +179,30 @@ describe('outbox', () => {
     expect((await cache.getArticle(article.id))!.signoffDelivery).toBe('sent')
   })
 
+  it('tombstones remove synced interactions and sign-offs, but not a note still waiting for its answer', async () => {
+    const customer = data.customers[8]!
+    const synced = data.interactions.find((i) => i.customerId === customer.id)!
+    const queued = noteOp(customer.id, '还在排队的备注')
+    await cache.addNote(queued, AGENT)
+    const article = mandatory[3] ?? mandatory[0]!
+    const signoff = { id: `${AGENT.id}:${article.id}`, articleId: article.id, version: article.version, signedAt: 1 }
+    await cache.applyChanges([{ seq: ++seq, entity: 'kb_signoff', id: signoff.id, deleted: false, data: signoff }], seq)
+    expect((await cache.getArticle(article.id))!.signedVersion).toBe(article.version)
+    await cache.applyChanges(
+      [
+        { seq: ++seq, entity: 'interaction', id: synced.id, deleted: true, data: null },
+        { seq: ++seq, entity: 'interaction', id: queued.payload.noteId, deleted: true, data: null },
+        { seq: ++seq, entity: 'kb_signoff', id: signoff.id, deleted: true, data: null },
+      ],
+      seq,
+    )
+    const ids = (await cache.getCustomer(customer.id))!.interactions.map((i) => i.id)
+    expect(ids).not.toContain(synced.id)
+    expect(ids).toContain(queued.payload.noteId)
+    expect((await cache.getArticle(article.id))!).toMatchObject({ signedVersion: null, signoffDelivery: null })
+    expect((await cache.pendingSignoffs()).map((p) => p.id)).toContain(article.id)
+  })
+
   it('reset drops synced data but keeps the outbox, local notes and drafts', async () => {
     const customer = data.customers[6]!
     const n = noteOp(customer.id, '离线写的备注')
