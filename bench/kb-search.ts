@@ -12,13 +12,10 @@
  *   snippets); (b) MiniSearch in memory, in a child process (kb-minisearch.ts explains its
  *   set-up). Index size on disk from dbstat, build times, MiniSearch's heap growth.
  * - Customers: screen-pop look-up and search box queries through the worker.
- * - Outbox: 10,000 operations queued, then drained in batches of 200 as the sender does, with
- *   a count of lost and duplicated ones (the cache's side of a replay; no network).
  * - BENCH_KB_ALTERNATIVES=1 adds the designs the index was chosen over (one token per Chinese
  *   character with phrase queries; trigram with LIKE for 1–2 characters), built on the same
  *   articles in a scratch file.
  */
-import { randomUUID } from 'node:crypto'
 import { mkdtempSync, rmSync, statSync } from 'node:fs'
 import { spawn } from 'node:child_process'
 import { tmpdir } from 'node:os'
@@ -30,7 +27,7 @@ import { parseKbQuery, plainText } from '../src/main/services/cache/kb-text'
 import { WorkerLocalCache } from '../src/main/services/cache/open-local-cache'
 import { buildDemoDataset } from '../src/server/seed'
 import type { CustomerRecord } from '../src/shared/domain/records'
-import { SyncChangeSchema, type Operation, type SyncChange } from '../src/shared/protocol/sync'
+import { SyncChangeSchema, type SyncChange } from '../src/shared/protocol/sync'
 import { drawQueries, generateKbCorpus, QUERY_LENGTHS, type KbCorpus } from './kb-corpus'
 import type { MiniSearchFigures } from './kb-minisearch'
 import { onCleanup } from './support/cleanup'
@@ -92,7 +89,6 @@ export interface KbSearchBenchResult {
   like: Record<string, LatencySet>
   minisearch: { buildMs: number; buildCpuMs: number; heapBytes: number; rssBytes: number; sets: Record<string, LatencySet> } | null
   customerQueries: Record<string, Summary>
-  outbox: { ops: number; enqueueMs: number; drainMs: number; lost: number; duplicated: number }
   alternatives: Record<string, { buildMs: number; bytes: number; sets: Record<string, LatencySet> }> | null
 }
 
@@ -282,28 +278,6 @@ async function benchCustomers(cache: WorkerLocalCache, { phones, names }: Custom
   }
 }
 
-async function benchOutbox(cache: WorkerLocalCache, ops: number): Promise<KbSearchBenchResult['outbox']> {
-  const queued: Operation[] = Array.from({ length: ops }, (_, i) => ({ id: randomUUID(), type: 'agentState.set', payload: { state: i % 2 ? 'ready' : 'not_ready', reasonCode: i % 2 ? null : 'break' }, createdAt: i }))
-  const t0 = performance.now()
-  await Promise.all(queued.map((op) => cache.enqueue(op)))
-  const enqueueMs = ms(t0)
-  const t1 = performance.now()
-  const seen = new Map<string, number>()
-  for (;;) {
-    const batch = await cache.nextOperations(200)
-    if (batch.length === 0) break
-    for (const q of batch) seen.set(q.op.id, (seen.get(q.op.id) ?? 0) + 1)
-    await cache.recordResults(batch.map((q) => ({ id: q.op.id, status: 'applied' as const })))
-  }
-  const drainMs = ms(t1)
-  return {
-    ops,
-    enqueueMs,
-    drainMs,
-    lost: queued.filter((op) => !seen.has(op.id)).length,
-    duplicated: [...seen.values()].filter((n) => n > 1).length,
-  }
-}
 
 /**
  * The designs the index was chosen over, built from the same articles in one transaction in a
@@ -498,8 +472,6 @@ export async function runKbSearchBench(options: KbSearchBenchOptions): Promise<K
   const like = await timeQueries(queries, likeSearch(reader), BASELINE_QUERIES)
   log('kb: LIKE queries done')
   const customerQueries = await benchCustomers(cache, samples)
-  const outbox = await benchOutbox(cache, 10_000)
-  log(`kb: outbox of ${outbox.ops} drained in ${(outbox.drainMs / 1000).toFixed(1)} s`)
   await closeReader()
   await closeCache()
 
@@ -539,7 +511,6 @@ export async function runKbSearchBench(options: KbSearchBenchOptions): Promise<K
     like: Object.fromEntries(Object.entries(like).map(([set, s]) => [set, { latency: s.latency, meanHits: s.meanHits }])),
     minisearch,
     customerQueries,
-    outbox,
     alternatives,
   }
 }
@@ -593,9 +564,6 @@ export function renderKbSearchTable(r: KbSearchBenchResult): string {
       ['customers (through the worker)', 'p50 ms', 'p99 ms'],
       Object.entries(r.customerQueries).map(([name, s]) => [name, fmt(s.p50), fmt(s.p99)]),
     ),
-    '',
-    `outbox: ${r.outbox.ops} operations queued in ${fmt(r.outbox.enqueueMs / 1000)} s (each a durable transaction), drained 200 at a time in ${fmt(r.outbox.drainMs / 1000)} s; ` +
-      `lost ${r.outbox.lost}, duplicated ${r.outbox.duplicated}`,
   ]
   if (r.alternatives) {
     out.push('', 'index designs, finding and counting the matches only (no visibility, ranking or snippets), p50 / p99 ms:')
