@@ -6,7 +6,7 @@
  */
 import type { ContactKind } from '../../../shared/domain/contact-normalize'
 import type { InteractionRecord } from '../../../shared/domain/records'
-import type { Operation, OperationResult, SyncChange } from '../../../shared/protocol/sync'
+import type { Operation, OperationResult } from '../../../shared/protocol/sync'
 import type {
   CustomerCard,
   CustomerSummary,
@@ -44,8 +44,12 @@ export interface LocalCache {
 
   // --- sync down -----------------------------------------------------------------------------
   getCursor(): Promise<number>
-  /** Applies one page of changes (upserts and tombstones) and stores `cursor`, in one transaction. */
-  applyChanges(changes: SyncChange[], cursor: number): Promise<void>
+  /**
+   * Applies one page of changes (upserts and tombstones) and stores `cursor`, in one
+   * transaction. The page comes as received: the worker checks every change against the
+   * contract (off the main thread) and refuses the whole page, storing nothing, if one fails.
+   */
+  applyChanges(changes: readonly unknown[], cursor: number): Promise<void>
   /** Drops all synced data and sets the cursor to 0; the outbox, conflicts and drafts are kept. */
   resetSyncedData(): Promise<void>
 

@@ -7,7 +7,7 @@
 import type { Worker } from 'node:worker_threads'
 import type { ContactKind } from '../../../shared/domain/contact-normalize'
 import { AppError } from '../../../shared/errors'
-import type { Operation, OperationResult, SyncChange } from '../../../shared/protocol/sync'
+import type { Operation, OperationResult } from '../../../shared/protocol/sync'
 import type { KbSearchInput } from '../../../shared/ipc/views'
 import type { CacheArgs, CacheMethod, CacheReply, CacheRequest, CacheResult, CacheStartup } from './cache-protocol'
 import type { CacheOpenReport, LocalCache, OpenCacheOptions } from './local-cache'
@@ -156,7 +156,7 @@ export class WorkerLocalCache implements LocalCache {
   getCursor() {
     return this.call('getCursor')
   }
-  applyChanges(changes: SyncChange[], cursor: number) {
+  applyChanges(changes: readonly unknown[], cursor: number) {
     return this.call('applyChanges', changes, cursor)
   }
   resetSyncedData() {
