@@ -79,7 +79,7 @@ export interface KbSearchBenchResult {
     /** The same probe over 3 s with nothing running: the machine's own noise. */
     idleStallMaxMs: number
     idleDriftMaxMs: number
-    /** Main-thread zod check of one page of 1,000 records, as SyncDown does before applyChanges. */
+    /** Main-thread zod check of one page of 1,000 records, as SyncDown did before the check moved to the worker. */
     mainThreadValidateMs: Summary
   }
   sizes: { fileBytes: number; ftsBytes: number; titleFtsBytes: number; articleTableBytes: number; customerTablesBytes: number }
@@ -557,7 +557,7 @@ export function renderKbSearchTable(r: KbSearchBenchResult): string {
     `  of which the cache's share (only while a page is with the worker: clone, message, reply): longest ${fmt(r.sync.cacheShareMaxMs)} ms, ` +
       `${r.sync.cacheShareOverFrame} over a frame; the rest is parsing each page's JSON (as socket.io does): p50 ${fmt(r.sync.parseMs.p50)} ms, max ${fmt(r.sync.parseMs.max)} ms`,
     `  baseline, the same probe over ${IDLE_PROBE_MS / 1000} s of idling: longest stall ${fmt(r.sync.idleStallMaxMs)} ms (drift max ${fmt(r.sync.idleDriftMaxMs)} ms)`,
-    `not included above: checking one page against SyncChangeSchema on the main thread (as SyncDown does) takes ${fmt(r.sync.mainThreadValidateMs.p50)} ms ` +
+    `not included above: checking one page against SyncChangeSchema on the main thread (as SyncDown did before the check moved to the worker) takes ${fmt(r.sync.mainThreadValidateMs.p50)} ms ` +
       `(max ${fmt(r.sync.mainThreadValidateMs.max)} ms); the worker checks every page again`,
     '',
     grid(
