@@ -9,6 +9,7 @@
  */
 import type { KbArticleRecord, KbCategoryRecord } from '../src/shared/domain/records'
 import { buildDemoDataset } from '../src/server/seed'
+import { createRandom } from '../src/server/seed/random'
 
 export interface KbCorpus {
   categories: KbCategoryRecord[]
@@ -17,16 +18,10 @@ export interface KbCorpus {
   skillGroupIds: string[]
 }
 
-/** mulberry32: tiny, fast and deterministic. */
+/** The seed's own deterministic generator (mulberry32), as a bare [0, 1) source. */
 function createPrng(seed: number): () => number {
-  let state = seed >>> 0
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0
-    let t = state
-    t = Math.imul(t ^ (t >>> 15), t | 1)
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61)
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296
-  }
+  const random = createRandom(seed)
+  return () => random.next()
 }
 
 const CITIES = ['北京', '上海', '广州', '深圳', '成都', '杭州', '武汉', '西安', '南京', '重庆', '天津', '苏州', '长沙', '郑州', '青岛', '沈阳', '昆明', '厦门', '合肥', '福州']
