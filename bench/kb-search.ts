@@ -25,6 +25,7 @@ import Database from 'better-sqlite3'
 import { cacheFileName } from '../src/main/services/cache/cache-file'
 import { parseKbQuery, plainText } from '../src/main/services/cache/kb-text'
 import { WorkerLocalCache } from '../src/main/services/cache/open-local-cache'
+import { customerRecords } from '../tests/support/dataset-changes'
 import { buildDemoDataset } from '../src/server/seed'
 import type { CustomerRecord } from '../src/shared/domain/records'
 import { SyncChangeSchema, type SyncChange } from '../src/shared/protocol/sync'
@@ -102,26 +103,7 @@ const ms = (start: number) => performance.now() - start
 const mean = (values: readonly number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)
 
 function toCustomerRecords(count: number): CustomerRecord[] {
-  const dataset = buildDemoDataset({ customers: count, articles: 0, random: 20_240_601, now: Date.UTC(2025, 5, 1) })
-  const contacts = new Map<string, CustomerRecord['contacts']>()
-  for (const c of dataset.customers.contacts) {
-    const list = contacts.get(c.customer_id) ?? []
-    list.push({ id: c.id, kind: c.kind, value: c.value, normalized: c.normalized })
-    contacts.set(c.customer_id, list)
-  }
-  return dataset.customers.customers.map((c) => ({
-    id: c.id,
-    name: c.name,
-    tier: c.tier,
-    kind: c.kind,
-    company: c.company ?? null,
-    city: c.city ?? null,
-    notes: c.notes,
-    tags: c.tags.split(',').filter((t) => t !== ''),
-    contacts: contacts.get(c.id) ?? [],
-    version: 1,
-    updatedAt: c.updated_at,
-  }))
+  return customerRecords(buildDemoDataset({ customers: count, articles: 0, random: 20_240_601, now: Date.UTC(2025, 5, 1) }))
 }
 
 /**

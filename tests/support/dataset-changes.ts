@@ -17,6 +17,29 @@ export interface DatasetChanges {
 
 const splitTags = (tags: string): string[] => tags.split(',').filter((t) => t !== '')
 
+/** The seed's customers (with their contacts) in the shape the server syncs them. */
+export function customerRecords(dataset: DemoDataset): CustomerRecord[] {
+  const contactsByCustomer = new Map<string, CustomerRecord['contacts']>()
+  for (const c of dataset.customers.contacts) {
+    const list = contactsByCustomer.get(c.customer_id) ?? []
+    list.push({ id: c.id, kind: c.kind, value: c.value, normalized: c.normalized })
+    contactsByCustomer.set(c.customer_id, list)
+  }
+  return dataset.customers.customers.map((c) => ({
+    id: c.id,
+    name: c.name,
+    tier: c.tier,
+    kind: c.kind,
+    company: c.company ?? null,
+    city: c.city ?? null,
+    notes: c.notes,
+    tags: splitTags(c.tags),
+    contacts: contactsByCustomer.get(c.id) ?? [],
+    version: 1,
+    updatedAt: c.updated_at,
+  }))
+}
+
 export function toChanges(dataset: DemoDataset, options: { firstSeq?: number } = {}): DatasetChanges {
   const categories: KbCategoryRecord[] = dataset.kb.categories.map((c) => ({ id: c.id, name: c.name, parentId: c.parent_id, sort: c.sort }))
   const articles: KbArticleRecord[] = dataset.kb.articles.map((a) => ({
@@ -30,25 +53,7 @@ export function toChanges(dataset: DemoDataset, options: { firstSeq?: number } =
     version: a.version,
     updatedAt: a.updated_at,
   }))
-  const contactsByCustomer = new Map<string, CustomerRecord['contacts']>()
-  for (const c of dataset.customers.contacts) {
-    const list = contactsByCustomer.get(c.customer_id) ?? []
-    list.push({ id: c.id, kind: c.kind, value: c.value, normalized: c.normalized })
-    contactsByCustomer.set(c.customer_id, list)
-  }
-  const customers: CustomerRecord[] = dataset.customers.customers.map((c) => ({
-    id: c.id,
-    name: c.name,
-    tier: c.tier,
-    kind: c.kind,
-    company: c.company ?? null,
-    city: c.city ?? null,
-    notes: c.notes,
-    tags: splitTags(c.tags),
-    contacts: contactsByCustomer.get(c.id) ?? [],
-    version: 1,
-    updatedAt: c.updated_at,
-  }))
+  const customers = customerRecords(dataset)
   const staffNames = new Map(dataset.organisation.staff.map((s) => [s.id, s.display_name]))
   const interactions: InteractionRecord[] = dataset.interactions.map((i) => ({
     id: i.id,

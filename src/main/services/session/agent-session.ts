@@ -129,15 +129,19 @@ export class AgentSession extends EventEmitter<SessionEvents> {
     return this.toLocal(await this.connection.request('team:forceState', request))
   }
 
+  /** Best effort: failing to keep the session only means signing in again after a restart. */
   private async persist(tokens: TokenPair): Promise<void> {
     const serverUrl = this.connection.status.serverUrl
-    if (this.agent && serverUrl) await this.vault.save({ serverUrl, agent: this.agent, tokens })
+    if (this.agent && serverUrl) await this.vault.save({ serverUrl, agent: this.agent, tokens }).catch(() => undefined)
   }
 
   private onWelcome(welcome: Welcome): void {
     this.clockOffsetMs = welcome.serverTime - Date.now()
     this.agent = welcome.agent
     this.reasonCodes = welcome.reasonCodes
+    // The profile may have changed on the server (skills, team): keep the stored session current.
+    const tokens = this.connection.currentTokens
+    if (tokens) void this.persist(tokens)
     this.onOwnPresence(welcome.presence)
     this.emit('session', this.snapshot())
   }

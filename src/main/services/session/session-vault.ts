@@ -23,6 +23,7 @@ export interface SecretCipher {
  */
 export class SessionVault {
   private readonly file: string
+  private writes: Promise<void> = Promise.resolve()
 
   constructor(
     dataDir: string,
@@ -42,7 +43,14 @@ export class SessionVault {
     }
   }
 
-  async save(session: StoredSession): Promise<void> {
+  /** Saves are queued: a login and the welcome that follows it may both save at once. */
+  save(session: StoredSession): Promise<void> {
+    const next = this.writes.then(() => this.write(session))
+    this.writes = next.catch(() => undefined)
+    return next
+  }
+
+  private async write(session: StoredSession): Promise<void> {
     await mkdir(join(this.file, '..'), { recursive: true })
     const text = JSON.stringify(session)
     const tmp = `${this.file}.tmp`
@@ -52,6 +60,7 @@ export class SessionVault {
   }
 
   async clear(): Promise<void> {
+    await this.writes
     await rm(this.file, { force: true })
   }
 }

@@ -133,8 +133,8 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
     return this.cache.getCustomer(id)
   }
 
+  /** The cache refuses a note for a customer it does not have, inside the same transaction. */
   async addNote(customerId: string, text: string): Promise<InteractionView> {
-    await this.requireCustomer(customerId)
     const agent = this.agent()
     const view = await this.cache.addNote(this.operation('customer.note', { customerId, noteId: randomUUID(), text }), {
       id: agent.id,
