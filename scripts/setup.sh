@@ -12,6 +12,8 @@ need=()
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
+  # Email tests run a real IMAP server (Dovecot) from a config file of their own.
+  command -v dovecot >/dev/null || need+=(dovecot-imapd)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 if [ ${#need[@]} -gt 0 ]; then
