@@ -13,6 +13,10 @@ import { installErrorHandling } from './http/errors'
 import { registerRoutes } from './http/routes'
 import { createLogger, type Logger } from './logger'
 import { attachAgentNamespace } from './realtime/agent-namespace'
+import { AttachmentStore } from './attachments/attachment-store'
+import { Inbox } from './inbox/inbox'
+import { Router } from './inbox/router'
+import { SlaMonitor } from './inbox/sla-monitor'
 import { SyncNotifier } from './sync/sync-notifier'
 import { SyncService } from './sync/sync-service'
 
@@ -27,6 +31,11 @@ export interface CentralServer {
   io: SocketServer<ClientToServerEvents, ServerToClientEvents>
   /** Services that change synced records call `syncNotifier.changed()` after committing. */
   syncNotifier: SyncNotifier
+  /** Channels register here and hand it what customers send. */
+  inbox: Inbox
+  router: Router
+  slaMonitor: SlaMonitor
+  attachments: AttachmentStore
   stop(): Promise<void>
 }
 
@@ -57,14 +66,27 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   })
   // Every connected desktop hears about every change; each then pulls what it may see.
   const syncNotifier = new SyncNotifier(db, (notice) => io.of(AGENT_NAMESPACE).emit('sync:changed', notice), log)
-  const sync = new SyncService({ db, presence, notifier: syncNotifier, log })
-  attachAgentNamespace(io, { tokens, directory, presence, sync, log })
+  const inbox = new Inbox({ db, notifier: syncNotifier, log })
+  const router = new Router({ db, presence, inbox, notifier: syncNotifier, log, offerTimeoutMs: config.inbox.offerTimeoutMs })
+  const slaMonitor = new SlaMonitor({ db, inbox, notifier: syncNotifier, log, intervalMs: config.inbox.slaCheckIntervalMs })
+  const attachments = new AttachmentStore(db)
+  const followUps = {
+    deliver: (messageId: string) => inbox.deliver(messageId),
+    routingNeeded: () => void router.kick(),
+    sendSurvey: (conversationId: string) => inbox.sendSurvey(conversationId),
+    alert: (...args: Parameters<Inbox['raiseAlert']>) => inbox.raiseAlert(...args),
+  }
+  const sync = new SyncService({ db, presence, notifier: syncNotifier, log, followUps })
+  attachAgentNamespace(io, { tokens, directory, presence, sync, inbox, log })
 
   await app.listen({ host: config.host, port: config.port })
   const address = app.server.address()
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = `http://${config.host}:${port}`
   log.info({ url }, 'central server listening')
+  slaMonitor.start()
+  void router.kick()
+  void inbox.resumePending().catch((err: unknown) => log.error({ err }, 'resuming pending deliveries failed'))
 
   return {
     url,
@@ -73,7 +95,14 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     log,
     io,
     syncNotifier,
+    inbox,
+    router,
+    slaMonitor,
+    attachments,
     async stop() {
+      await slaMonitor.stop()
+      await router.stop()
+      await inbox.stop()
       syncNotifier.stop()
       await io.close()
       // Closing the sockets announces the agents offline; let that finish before the store goes.

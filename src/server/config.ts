@@ -10,6 +10,14 @@ export interface ServerConfig {
   refreshTokenTtlMs: number
   loginThrottle: LoginThrottleConfig
   logLevel: 'silent' | 'error' | 'warn' | 'info' | 'debug'
+  inbox: InboxConfig
+}
+
+export interface InboxConfig {
+  /** How long an agent has to accept an offered conversation before it goes to the next agent. */
+  offerTimeoutMs: number
+  /** How often SLA deadlines are checked. */
+  slaCheckIntervalMs: number
 }
 
 export interface LoginThrottleConfig {
@@ -35,4 +43,5 @@ export const defaultServerConfig: ServerConfig = {
   refreshTokenTtlMs: 12 * 60 * 60_000,
   loginThrottle: { freeFailures: 5, freeFailuresPerAddress: 100, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, windowMs: 15 * 60_000 },
   logLevel: 'info',
+  inbox: { offerTimeoutMs: 30_000, slaCheckIntervalMs: 5_000 },
 }

@@ -2,11 +2,13 @@ import { Migrator, type Migration, type MigrationProvider } from 'kysely'
 import type { Db } from './database'
 import * as m001 from './migrations/001-initial'
 import * as m002 from './migrations/002-sync'
+import * as m003 from './migrations/003-inbox'
 
 /** Migrations are compiled in, in order; their names are their versions. */
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-sync': m002,
+  '003-inbox': m003,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

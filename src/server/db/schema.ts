@@ -25,6 +25,8 @@ export interface SkillGroupsTable {
   id: string
   name: string
   description: string
+  /** VIP group (migration 003): conversations of VIP tiers go here first. */
+  vip: Generated<number>
 }
 
 export interface AgentSkillsTable {
@@ -85,6 +87,8 @@ export interface CustomersTable {
   tags: string
   /** Rises by one on every change; `customer.update` operations name the version they edited (migration 002). */
   version: Generated<number>
+  /** A VIP customer's own agent (VIP受理专席), offered their conversations first (migration 003). */
+  dedicated_agent_id: Generated<string | null>
   created_at: number
   updated_at: number
 }
@@ -122,7 +126,17 @@ export interface KbArticlesTable {
 }
 
 /** Entities whose changes desktops pull into their local cache. */
-export type SyncedEntity = 'kb_category' | 'kb_article' | 'customer' | 'interaction' | 'kb_signoff' | 'reason_code'
+export type SyncedEntity =
+  | 'kb_category'
+  | 'kb_article'
+  | 'customer'
+  | 'interaction'
+  | 'kb_signoff'
+  | 'reason_code'
+  | 'conversation'
+  | 'message'
+  | 'canned_response'
+  | 'disposition_code'
 
 /**
  * The global change log (migration 002): one row per write of a synced record, appended in the
@@ -167,6 +181,107 @@ export interface KbSignoffsTable {
   signed_at: number
 }
 
+/** Uploaded or received files (migration 003); the bytes live in the row. */
+export interface AttachmentsTable {
+  id: string
+  name: string
+  mime: string
+  size: number
+  sha256: string
+  data: Uint8Array
+  source: 'agent' | 'customer' | 'kb'
+  uploaded_by: string | null
+  created_at: number
+}
+
+export interface ConversationsTable {
+  id: string
+  channel: 'chat' | 'qq' | 'email'
+  status: 'queued' | 'offered' | 'open' | 'resolved'
+  thread_key: string
+  subject: string
+  identity_kind: 'visitor' | 'qq' | 'email'
+  identity_value: string
+  identity_name: string
+  customer_id: string | null
+  tier: string | null
+  priority: number
+  skill_group_id: string
+  /** The owner when open; the agent it is offered to when offered. */
+  assigned_agent_id: string | null
+  offer_expires_at: number | null
+  /** JSON object of strings. */
+  meta: string
+  created_at: number
+  /** When it (last) entered the queue: routing serves the longest waiting first within a priority. */
+  queued_at: number
+  last_message_at: number
+  last_message_preview: string
+  unread: number
+  first_response_due_at: number | null
+  first_responded_at: number | null
+  resolution_due_at: number | null
+  /** Comma-separated SLA breaches already alarmed ('first_response', 'resolution'). */
+  sla_alarmed: string
+  snoozed_until: number | null
+  resolved_at: number | null
+  disposition: string | null
+  rating: number | null
+  version: number
+  updated_at: number
+}
+
+export interface MessagesTable {
+  id: string
+  conversation_id: string
+  direction: 'in' | 'out' | 'note' | 'system'
+  author_name: string
+  agent_id: string | null
+  text: string
+  html: string | null
+  /** JSON array of AttachmentRef. */
+  attachments: string
+  reply_to_id: string | null
+  external_id: string | null
+  delivery: 'pending' | 'sent' | 'failed' | null
+  delivery_error: string | null
+  recalled: number
+  created_at: number
+}
+
+export interface ConversationEventsTable {
+  id: Generated<number>
+  conversation_id: string
+  kind: string
+  agent_id: string | null
+  detail: string
+  at: number
+}
+
+export interface SlaPoliciesTable {
+  channel: string
+  priority: number
+  first_response_ms: number
+  resolution_ms: number
+}
+
+export interface CannedResponsesTable {
+  id: string
+  shortcut: string
+  title: string
+  text: string
+  skill_group_id: string | null
+  active: number
+}
+
+export interface DispositionCodesTable {
+  code: string
+  label_zh: string
+  label_en: string
+  sort: number
+  active: number
+}
+
 export interface Database {
   teams: TeamsTable
   agents: AgentsTable
@@ -185,6 +300,13 @@ export interface Database {
   applied_ops: AppliedOpsTable
   interactions: InteractionsTable
   kb_signoffs: KbSignoffsTable
+  attachments: AttachmentsTable
+  conversations: ConversationsTable
+  messages: MessagesTable
+  conversation_events: ConversationEventsTable
+  sla_policies: SlaPoliciesTable
+  canned_responses: CannedResponsesTable
+  disposition_codes: DispositionCodesTable
 }
 
 export type AgentRow = Selectable<AgentsTable>

@@ -15,6 +15,7 @@ import type { AgentDirectory } from '../agents/agent-directory'
 import type { PresenceService } from '../agents/presence-service'
 import type { AccessClaims, AccessTokens } from '../auth/tokens'
 import type { Logger } from '../logger'
+import type { Inbox } from '../inbox/inbox'
 import type { SyncService } from '../sync/sync-service'
 
 interface SocketData {
@@ -31,6 +32,8 @@ export interface AgentNamespaceDeps {
   directory: AgentDirectory
   presence: PresenceService
   sync: SyncService
+  /** Its alerts go to the agent concerned and the leads of their team (all leads when nobody has it). */
+  inbox?: Inbox
   log: Logger
   now?: () => number
 }
@@ -156,6 +159,14 @@ export function attachAgentNamespace(io: Server<ClientToServerEvents, ServerToCl
       const rooms = profile.teamId ? [leadsRoom(profile.teamId), ADMINS_ROOM] : [ADMINS_ROOM]
       nsp.to(rooms).emit('team:presence', member)
     })().catch((err: unknown) => deps.log.error({ err }, 'presence fan-out failed'))
+  })
+
+  deps.inbox?.on('alert', (alert, teamOf) => {
+    const rooms = [ADMINS_ROOM, ...(alert.agentId ? [agentRoom(alert.agentId)] : [])]
+    if (teamOf) rooms.push(leadsRoom(teamOf))
+    // Nobody owns it yet: every lead hears of it.
+    else for (const room of nsp.adapter.rooms.keys()) if (room.startsWith('leads:')) rooms.push(room)
+    nsp.to(rooms).emit('inbox:alert', alert)
   })
 
   return nsp

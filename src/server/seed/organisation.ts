@@ -4,7 +4,7 @@ import type { Random } from './random'
 
 export type SkillKey = 'billing' | 'broadband' | 'orders' | 'complaints'
 
-export interface SkillGroupSeed extends SkillGroupsTable {
+export interface SkillGroupSeed extends Omit<SkillGroupsTable, 'vip'> {
   key: SkillKey
 }
 

@@ -5,6 +5,7 @@ import type { Database } from '../db/schema'
 import type { Logger } from '../logger'
 import { latestSeq } from './change-log'
 import { readCustomers, readInteractions, readKbArticles, readKbCategories, readKbSignoffs, readReasonCodes } from './record-readers'
+import { readCannedResponses, readConversations, readDispositionCodes, readMessages } from './inbox-readers'
 import { canSeeArticle, type SyncViewer } from './sync-viewer'
 
 interface ChangeRow {
@@ -66,21 +67,47 @@ function latestPerRecord(rows: readonly ChangeRow[]): ChangeRow[] {
 }
 
 async function readRecords(db: Kysely<Database>, viewer: SyncViewer, rows: readonly ChangeRow[]): Promise<Records> {
-  const ids: { [E in SyncEntity]: string[] } = { kb_category: [], kb_article: [], customer: [], interaction: [], kb_signoff: [], reason_code: [] }
+  const ids: { [E in SyncEntity]: string[] } = {
+    kb_category: [],
+    kb_article: [],
+    customer: [],
+    interaction: [],
+    kb_signoff: [],
+    reason_code: [],
+    conversation: [],
+    message: [],
+    canned_response: [],
+    disposition_code: [],
+  }
   for (const row of rows) if (row.deleted === 0 && isSyncEntity(row.entity)) ids[row.entity].push(row.entity_id)
   const read = <T>(list: string[], reader: (ids: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> =>
     list.length === 0 ? Promise.resolve(new Map()) : reader(list)
-  const [kbCategory, allArticles, customer, interaction, kbSignoff, reasonCode] = await Promise.all([
+  const [kbCategory, allArticles, customer, interaction, kbSignoff, reasonCode, conversation, message, cannedResponse, dispositionCode] = await Promise.all([
     read(ids.kb_category, (list) => readKbCategories(db, list)),
     read(ids.kb_article, (list) => readKbArticles(db, list)),
     read(ids.customer, (list) => readCustomers(db, list)),
     read(ids.interaction, (list) => readInteractions(db, list)),
     read(ids.kb_signoff, (list) => readKbSignoffs(db, viewer.agentId, list)),
     read(ids.reason_code, (list) => readReasonCodes(db, list)),
+    read(ids.conversation, (list) => readConversations(db, viewer, list)),
+    read(ids.message, (list) => readMessages(db, viewer, list)),
+    read(ids.canned_response, (list) => readCannedResponses(db, viewer, list)),
+    read(ids.disposition_code, (list) => readDispositionCodes(db, list)),
   ])
   // An article outside the agent's skill groups is left out, so it goes down as a tombstone.
   const kbArticle = new Map([...allArticles].filter(([, a]) => canSeeArticle(viewer, a.skillGroupId)))
-  return { kb_category: kbCategory, kb_article: kbArticle, customer, interaction, kb_signoff: kbSignoff, reason_code: reasonCode }
+  return {
+    kb_category: kbCategory,
+    kb_article: kbArticle,
+    customer,
+    interaction,
+    kb_signoff: kbSignoff,
+    reason_code: reasonCode,
+    conversation,
+    message,
+    canned_response: cannedResponse,
+    disposition_code: dispositionCode,
+  }
 }
 
 function isSyncEntity(entity: string): entity is SyncEntity {

@@ -9,7 +9,19 @@ import { KeyedQueue } from './keyed-queue'
 import { applyCustomerNote } from './operations/customer-note'
 import { applyCustomerUpdate } from './operations/customer-update'
 import { applyKbSignoff } from './operations/kb-signoff'
-import type { OpContext, OpOutcome } from './operations/op-outcome'
+import {
+  applyConversationAccept,
+  applyConversationDecline,
+  applyConversationLinkCustomer,
+  applyConversationNote,
+  applyConversationRead,
+  applyConversationReopen,
+  applyConversationReply,
+  applyConversationResolve,
+  applyConversationSnooze,
+  applyConversationTransfer,
+} from './operations/conversation-ops'
+import type { InboxFollowUps, OpContext, OpOutcome } from './operations/op-outcome'
 import type { SyncNotifier } from './sync-notifier'
 import type { SyncViewer } from './sync-viewer'
 
@@ -22,6 +34,8 @@ export interface PushDeps {
   notifier: SyncNotifier
   log: Logger
   now: () => number
+  /** Where conversation operations send their follow-ups (delivery, routing); absent in servers without an inbox. */
+  followUps?: InboxFollowUps
 }
 
 interface Applied {
@@ -86,16 +100,29 @@ export class OperationApplier {
 
   private async applyInTransaction(viewer: SyncViewer, op: TransactionalOp): Promise<Applied> {
     const now = this.deps.now()
-    return this.deps.db.transaction().execute(async (trx): Promise<Applied> => {
+    const effects: Parameters<OpContext['after']>[0][] = []
+    const applied = await this.deps.db.transaction().execute(async (trx): Promise<Applied> => {
       if (!(await claimOp(trx, { opId: op.id, agentId: viewer.agentId, type: op.type, at: now }))) {
         const earlier = await findOp(trx, op.id)
         if (!earlier) throw new Error(`applied_ops row ${op.id} vanished`)
         return { result: duplicateOf(earlier), changed: false }
       }
-      const context: OpContext = { trx, viewer, now }
+      const context: OpContext = { trx, viewer, now, after: (effect) => effects.push(effect) }
       const outcome = await runHandler(context, op)
       return this.settle(trx, op.id, outcome)
     })
+    // Only now is the effect durable: a reply is handed to its channel after it is stored, never before.
+    const followUps = this.deps.followUps
+    if (applied.result.status === 'applied' && followUps) {
+      for (const effect of effects) {
+        try {
+          effect(followUps)
+        } catch (err) {
+          this.deps.log.error({ err, opId: op.id }, 'follow-up of an operation failed')
+        }
+      }
+    }
+    return applied
   }
 
   /**
@@ -140,6 +167,26 @@ function runHandler(context: OpContext, op: TransactionalOp): Promise<OpOutcome>
       return applyCustomerNote(context, op.payload)
     case 'customer.update':
       return applyCustomerUpdate(context, op.payload)
+    case 'conversation.reply':
+      return applyConversationReply(context, op.payload)
+    case 'conversation.note':
+      return applyConversationNote(context, op.payload)
+    case 'conversation.accept':
+      return applyConversationAccept(context, op.payload)
+    case 'conversation.decline':
+      return applyConversationDecline(context, op.payload)
+    case 'conversation.resolve':
+      return applyConversationResolve(context, op.payload)
+    case 'conversation.reopen':
+      return applyConversationReopen(context, op.payload)
+    case 'conversation.transfer':
+      return applyConversationTransfer(context, op.payload)
+    case 'conversation.read':
+      return applyConversationRead(context, op.payload)
+    case 'conversation.snooze':
+      return applyConversationSnooze(context, op.payload)
+    case 'conversation.linkCustomer':
+      return applyConversationLinkCustomer(context, op.payload)
   }
 }
 

@@ -4,6 +4,7 @@ import type { SyncPage, SyncPull, SyncPushResult } from '../../shared/protocol/s
 import type { PresenceService } from '../agents/presence-service'
 import type { Database } from '../db/schema'
 import type { Logger } from '../logger'
+import type { InboxFollowUps } from './operations/op-outcome'
 import { pullChanges } from './pull-changes'
 import { OperationApplier } from './push-operations'
 import type { SyncNotifier } from './sync-notifier'
@@ -15,6 +16,7 @@ export interface SyncServiceDeps {
   notifier: SyncNotifier
   log: Logger
   now?: () => number
+  followUps?: InboxFollowUps
 }
 
 /** What the /agent namespace calls for `sync:pull` and `sync:push`; payloads are already validated. */

@@ -8,14 +8,40 @@ export interface SyncViewer {
   skillGroupIds: ReadonlySet<string>
   /** Administrators maintain the KB, so every article reaches their desktop. */
   seesAllKb: boolean
+  role: Role
+  teamId: string | null
 }
 
 /** Read per request, so a change of an agent's skills takes effect on their next pull. */
 export async function loadViewer(db: Kysely<Database>, agent: { agentId: string; role: Role }): Promise<SyncViewer> {
-  const rows = await db.selectFrom('agent_skills').select('skill_group_id').where('agent_id', '=', agent.agentId).execute()
-  return { agentId: agent.agentId, skillGroupIds: new Set(rows.map((r) => r.skill_group_id)), seesAllKb: agent.role === 'admin' }
+  const [rows, self] = await Promise.all([
+    db.selectFrom('agent_skills').select('skill_group_id').where('agent_id', '=', agent.agentId).execute(),
+    db.selectFrom('agents').select('team_id').where('id', '=', agent.agentId).executeTakeFirst(),
+  ])
+  return {
+    agentId: agent.agentId,
+    skillGroupIds: new Set(rows.map((r) => r.skill_group_id)),
+    seesAllKb: agent.role === 'admin',
+    role: agent.role,
+    teamId: self?.team_id ?? null,
+  }
 }
 
 export function canSeeArticle(viewer: SyncViewer, skillGroupId: string | null): boolean {
   return skillGroupId === null || viewer.seesAllKb || viewer.skillGroupIds.has(skillGroupId)
+}
+
+/**
+ * Which conversations reach a desktop: an agent's own and those offered to them, plus what waits in
+ * the queues of their skill groups; leads see their team's and every queue's; admins see all.
+ */
+export function canSeeConversation(
+  viewer: SyncViewer,
+  conversation: { assignedAgentId: string | null; status: string; skillGroupId: string },
+  assigneeTeamId: string | null,
+): boolean {
+  if (viewer.role === 'admin') return true
+  if (conversation.assignedAgentId === viewer.agentId) return true
+  if (conversation.status === 'queued') return viewer.role === 'lead' || viewer.skillGroupIds.has(conversation.skillGroupId)
+  return viewer.role === 'lead' && assigneeTeamId !== null && assigneeTeamId === viewer.teamId
 }

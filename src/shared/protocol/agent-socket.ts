@@ -16,6 +16,7 @@ import {
   type ReasonCode,
   type TeamMember,
 } from '../domain/agent'
+import type { InboxAlert } from '../domain/conversations'
 import { SyncPullSchema, SyncPushSchema, type SyncNotify, type SyncPage, type SyncPushResult } from './sync'
 
 export const AGENT_NAMESPACE = '/agent'
@@ -83,6 +84,8 @@ export interface ServerToClientEvents {
   'team:presence': (member: TeamMember) => void
   /** Synced data changed on the server; the desktop pulls from its cursor. */
   'sync:changed': (notice: SyncNotify) => void
+  /** Routing and SLA alarms: an offer timed out, an SLA was breached, a reply could not be delivered. */
+  'inbox:alert': (alert: InboxAlert) => void
   /** An event the server could not take and could not answer through an ack. */
   'protocol:error': (error: z.infer<typeof ProtocolErrorSchema>) => void
 }

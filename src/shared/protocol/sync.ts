@@ -23,6 +23,12 @@ import {
   KbSignoffRecordSchema,
   ReasonCodeRecordSchema,
 } from '../domain/records'
+import {
+  CannedResponseRecordSchema,
+  ConversationRecordSchema,
+  DispositionCodeRecordSchema,
+  MessageRecordSchema,
+} from '../domain/conversations'
 import { ErrorCodeSchema } from '../error-schema'
 
 export const MAX_PULL_PAGE = 1_000
@@ -41,6 +47,11 @@ export const SyncChangeSchema = z.union([
   change('interaction', InteractionRecordSchema),
   change('kb_signoff', KbSignoffRecordSchema),
   change('reason_code', ReasonCodeRecordSchema),
+  // The inbox: conversations the agent owns or may take, their messages, and what the composer offers.
+  change('conversation', ConversationRecordSchema),
+  change('message', MessageRecordSchema),
+  change('canned_response', CannedResponseRecordSchema),
+  change('disposition_code', DispositionCodeRecordSchema),
 ])
 export type SyncChange = z.infer<typeof SyncChangeSchema>
 export type SyncEntity = SyncChange['entity']
@@ -66,7 +77,37 @@ export const SyncPageSchema = z.object({
 })
 export type SyncPage = z.infer<typeof SyncPageSchema>
 
-export const operationTypes = ['kb.signoff', 'customer.note', 'customer.update', 'agentState.set'] as const
+export const operationTypes = [
+  'kb.signoff',
+  'customer.note',
+  'customer.update',
+  'agentState.set',
+  'conversation.reply',
+  'conversation.note',
+  'conversation.accept',
+  'conversation.decline',
+  'conversation.resolve',
+  'conversation.reopen',
+  'conversation.transfer',
+  'conversation.read',
+  'conversation.snooze',
+  'conversation.linkCustomer',
+] as const
+
+const conversationId = z.string().min(1).max(64)
+/** What an agent writes to a customer or a colleague. Attachments were uploaded first (POST /api/attachments). */
+const MessageDraftSchema = z
+  .object({
+    conversationId,
+    /** The desktop shows the message at once under this id; the server keeps it. */
+    messageId: z.uuid(),
+    text: z.string().max(20_000),
+    attachmentIds: z.array(z.string().min(1).max(64)).max(10).default([]),
+    /** The customer message this answers (QQ quotes it with a reply segment). */
+    replyToId: z.string().max(64).nullable().default(null),
+  })
+  .strict()
+  .refine((m) => m.text.trim() !== '' || m.attachmentIds.length > 0, { message: 'A message needs text or an attachment', path: ['text'] })
 
 const op = <T extends string, S extends z.ZodType>(type: T, payload: S) =>
   z
@@ -103,6 +144,32 @@ export const OperationSchema = z.discriminatedUnion('type', [
     'agentState.set',
     z.object({ state: AgentStateSchema, reasonCode: z.string().min(1).max(32).nullable() }).strict(),
   ),
+  op('conversation.reply', MessageDraftSchema),
+  op('conversation.note', MessageDraftSchema),
+  op('conversation.accept', z.object({ conversationId }).strict()),
+  op('conversation.decline', z.object({ conversationId }).strict()),
+  op(
+    'conversation.resolve',
+    z.object({ conversationId, disposition: z.string().min(1).max(32), note: z.string().max(2_000).default('') }).strict(),
+  ),
+  op('conversation.reopen', z.object({ conversationId }).strict()),
+  op(
+    'conversation.transfer',
+    z
+      .object({
+        conversationId,
+        /** Exactly one of the two: a colleague, or a skill group's queue. */
+        toAgentId: z.string().min(1).max(64).nullable(),
+        toSkillGroupId: z.string().min(1).max(64).nullable(),
+        note: z.string().max(2_000).default(''),
+      })
+      .strict()
+      .refine((t) => (t.toAgentId === null) !== (t.toSkillGroupId === null), { message: 'Transfer to an agent or to a group' }),
+  ),
+  /** The owner has seen everything up to now. */
+  op('conversation.read', z.object({ conversationId }).strict()),
+  op('conversation.snooze', z.object({ conversationId, until: z.number().int().positive().nullable() }).strict()),
+  op('conversation.linkCustomer', z.object({ conversationId, customerId: z.string().min(1).max(64) }).strict()),
 ])
 export type Operation = z.infer<typeof OperationSchema>
 export type OperationType = Operation['type']

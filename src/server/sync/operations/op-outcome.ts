@@ -1,4 +1,5 @@
 import type { Transaction } from 'kysely'
+import type { InboxAlert } from '../../../shared/domain/conversations'
 import type { ErrorCode, ErrorInfo } from '../../../shared/errors'
 import type { Operation } from '../../../shared/protocol/sync'
 import type { Database } from '../../db/schema'
@@ -9,6 +10,20 @@ export interface OpContext {
   trx: Transaction<Database>
   viewer: SyncViewer
   now: number
+  /** Work for after the commit (hand a reply to its channel, route again); dropped on rollback. */
+  after: AfterCommit
+}
+
+/** The inbox's follow-ups an operation may ask for; they run only once its transaction committed. */
+export interface InboxFollowUps {
+  deliver(messageId: string): void
+  routingNeeded(): void
+  sendSurvey(conversationId: string): void
+  alert(alert: InboxAlert, teamOf: string | null): void
+}
+
+export interface AfterCommit {
+  (effect: (followUps: InboxFollowUps) => void): void
 }
 
 /**
