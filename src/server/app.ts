@@ -11,6 +11,10 @@ import { openDatabase, type Db } from './db/database'
 import { migrateToLatest } from './db/migrate'
 import { installErrorHandling } from './http/errors'
 import { registerRoutes } from './http/routes'
+import { registerAttachmentRoutes } from './http/attachment-routes'
+import { KbEditor } from './kb/kb-editor'
+import { registerKbRoutes } from './kb/kb-routes'
+import { registerSettingsRoutes } from './settings/settings-routes'
 import { createLogger, type Logger } from './logger'
 import { attachAgentNamespace } from './realtime/agent-namespace'
 import { AttachmentStore } from './attachments/attachment-store'
@@ -70,6 +74,9 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   const router = new Router({ db, presence, inbox, notifier: syncNotifier, log, offerTimeoutMs: config.inbox.offerTimeoutMs })
   const slaMonitor = new SlaMonitor({ db, inbox, notifier: syncNotifier, log, intervalMs: config.inbox.slaCheckIntervalMs })
   const attachments = new AttachmentStore(db)
+  registerAttachmentRoutes(app, { db, tokens, attachments })
+  registerKbRoutes(app, { db, tokens, editor: new KbEditor({ db, notifier: syncNotifier }) })
+  registerSettingsRoutes(app, { db, tokens, notifier: syncNotifier })
   const followUps = {
     deliver: (messageId: string) => inbox.deliver(messageId),
     routingNeeded: () => void router.kick(),

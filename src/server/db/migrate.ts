@@ -3,12 +3,14 @@ import type { Db } from './database'
 import * as m001 from './migrations/001-initial'
 import * as m002 from './migrations/002-sync'
 import * as m003 from './migrations/003-inbox'
+import * as m004 from './migrations/004-kb'
 
 /** Migrations are compiled in, in order; their names are their versions. */
 const migrations: Record<string, Migration> = {
   '001-initial': m001,
   '002-sync': m002,
   '003-inbox': m003,
+  '004-kb': m004,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -137,6 +137,7 @@ export type SyncedEntity =
   | 'message'
   | 'canned_response'
   | 'disposition_code'
+  | 'setting'
 
 /**
  * The global change log (migration 002): one row per write of a synced record, appended in the
@@ -282,6 +283,41 @@ export interface DispositionCodesTable {
   active: number
 }
 
+/** Files attached to KB articles, in display order (migration 004). */
+export interface KbArticleAttachmentsTable {
+  article_id: string
+  attachment_id: string
+  sort: number
+}
+
+/** Every version of every KB article, the current one included (migration 004). */
+export interface KbArticleVersionsTable {
+  article_id: string
+  version: number
+  title: string
+  body: string
+  tags: string
+  /** Null for versions from before the history was kept. */
+  edited_by: string | null
+  at: number
+}
+
+/** Centre-wide settings (migration 004); values are JSON. */
+export interface CentreSettingsTable {
+  key: string
+  value: string
+  updated_by: string | null
+  updated_at: number
+}
+
+/** Each agent's own preferences (migration 004); values are JSON. */
+export interface AgentSettingsTable {
+  agent_id: string
+  key: string
+  value: string
+  updated_at: number
+}
+
 export interface Database {
   teams: TeamsTable
   agents: AgentsTable
@@ -307,6 +343,10 @@ export interface Database {
   sla_policies: SlaPoliciesTable
   canned_responses: CannedResponsesTable
   disposition_codes: DispositionCodesTable
+  kb_article_attachments: KbArticleAttachmentsTable
+  kb_article_versions: KbArticleVersionsTable
+  centre_settings: CentreSettingsTable
+  agent_settings: AgentSettingsTable
 }
 
 export type AgentRow = Selectable<AgentsTable>

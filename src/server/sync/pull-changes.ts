@@ -7,6 +7,7 @@ import { latestSeq } from './change-log'
 import { readCustomers, readInteractions, readKbArticles, readKbCategories, readKbSignoffs, readReasonCodes } from './record-readers'
 import { readCannedResponses, readConversations, readDispositionCodes, readMessages } from './inbox-readers'
 import { canSeeArticle, type SyncViewer } from './sync-viewer'
+import { concernsSettingViewer, readSettings } from '../settings/setting-records'
 
 interface ChangeRow {
   seq: number
@@ -51,6 +52,7 @@ export async function pullChanges(db: Kysely<Database>, viewer: SyncViewer, requ
 
 /** Other agents' sign-offs are theirs alone; they are left out (the cursor still passes them). */
 function concernsViewer(row: ChangeRow, viewer: SyncViewer): boolean {
+  if (row.entity === 'setting') return concernsSettingViewer(row.entity_id, viewer.agentId)
   return row.entity !== 'kb_signoff' || row.entity_id.startsWith(`${viewer.agentId}:`)
 }
 
@@ -78,11 +80,12 @@ async function readRecords(db: Kysely<Database>, viewer: SyncViewer, rows: reado
     message: [],
     canned_response: [],
     disposition_code: [],
+    setting: [],
   }
   for (const row of rows) if (row.deleted === 0 && isSyncEntity(row.entity)) ids[row.entity].push(row.entity_id)
   const read = <T>(list: string[], reader: (ids: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> =>
     list.length === 0 ? Promise.resolve(new Map()) : reader(list)
-  const [kbCategory, allArticles, customer, interaction, kbSignoff, reasonCode, conversation, message, cannedResponse, dispositionCode] = await Promise.all([
+  const [kbCategory, allArticles, customer, interaction, kbSignoff, reasonCode, conversation, message, cannedResponse, dispositionCode, setting] = await Promise.all([
     read(ids.kb_category, (list) => readKbCategories(db, list)),
     read(ids.kb_article, (list) => readKbArticles(db, list)),
     read(ids.customer, (list) => readCustomers(db, list)),
@@ -93,6 +96,7 @@ async function readRecords(db: Kysely<Database>, viewer: SyncViewer, rows: reado
     read(ids.message, (list) => readMessages(db, viewer, list)),
     read(ids.canned_response, (list) => readCannedResponses(db, viewer, list)),
     read(ids.disposition_code, (list) => readDispositionCodes(db, list)),
+    read(ids.setting, (list) => readSettings(db, viewer.agentId, list)),
   ])
   // An article outside the agent's skill groups is left out, so it goes down as a tombstone.
   const kbArticle = new Map([...allArticles].filter(([, a]) => canSeeArticle(viewer, a.skillGroupId)))
@@ -107,6 +111,7 @@ async function readRecords(db: Kysely<Database>, viewer: SyncViewer, rows: reado
     message,
     canned_response: cannedResponse,
     disposition_code: dispositionCode,
+    setting,
   }
 }
 

@@ -22,6 +22,7 @@ import {
   applyConversationTransfer,
 } from './operations/conversation-ops'
 import type { InboxFollowUps, OpContext, OpOutcome } from './operations/op-outcome'
+import { applySettingsSet } from '../settings/settings-ops'
 import type { SyncNotifier } from './sync-notifier'
 import type { SyncViewer } from './sync-viewer'
 
@@ -187,6 +188,8 @@ function runHandler(context: OpContext, op: TransactionalOp): Promise<OpOutcome>
       return applyConversationSnooze(context, op.payload)
     case 'conversation.linkCustomer':
       return applyConversationLinkCustomer(context, op.payload)
+    case 'settings.set':
+      return applySettingsSet(context, op.payload)
   }
 }
 

@@ -9,6 +9,7 @@ import type {
   ReasonCodeRecord,
 } from '../../shared/domain/records'
 import type { Database } from '../db/schema'
+import type { AttachmentRef } from '../../shared/domain/conversations'
 
 /**
  * Reads the current state of synced records in their wire shape (records.ts), many ids per query,
@@ -28,7 +29,7 @@ export async function readKbCategories(db: Db, ids: readonly string[]): Promise<
 }
 
 export async function readKbArticles(db: Db, ids: readonly string[]): Promise<Map<string, KbArticleRecord>> {
-  const rows = await db.selectFrom('kb_articles').selectAll().where('id', 'in', ids).execute()
+  const [rows, attachments] = await Promise.all([db.selectFrom('kb_articles').selectAll().where('id', 'in', ids).execute(), readKbArticleAttachments(db, ids)])
   return new Map(
     rows.map((r) => [
       r.id,
@@ -42,9 +43,29 @@ export async function readKbArticles(db: Db, ids: readonly string[]): Promise<Ma
         skillGroupId: r.skill_group_id,
         version: r.version,
         updatedAt: r.updated_at,
+        attachments: attachments.get(r.id) ?? [],
       },
     ]),
   )
+}
+
+/** The files of many articles in one query, each article's in display order. */
+async function readKbArticleAttachments(db: Db, ids: readonly string[]): Promise<Map<string, AttachmentRef[]>> {
+  const rows = await db
+    .selectFrom('kb_article_attachments')
+    .innerJoin('attachments', 'attachments.id', 'kb_article_attachments.attachment_id')
+    .select(['kb_article_attachments.article_id', 'attachments.id', 'attachments.name', 'attachments.mime', 'attachments.size'])
+    .where('kb_article_attachments.article_id', 'in', ids)
+    .orderBy('kb_article_attachments.article_id')
+    .orderBy('kb_article_attachments.sort')
+    .execute()
+  const byArticle = new Map<string, AttachmentRef[]>()
+  for (const r of rows) {
+    const list = byArticle.get(r.article_id) ?? []
+    list.push({ id: r.id, name: r.name, mime: r.mime, size: Number(r.size) })
+    byArticle.set(r.article_id, list)
+  }
+  return byArticle
 }
 
 export async function readCustomers(db: Db, ids: readonly string[]): Promise<Map<string, CustomerRecord>> {

@@ -3,6 +3,8 @@
  * Times are ms since epoch (server clock). `version` rises by one on every change of a record.
  */
 import { z } from 'zod'
+import { AttachmentRefSchema } from './conversations'
+import { settingScopes } from './settings'
 
 export const KbCategoryRecordSchema = z.object({
   id: z.string().max(64),
@@ -25,6 +27,8 @@ export const KbArticleRecordSchema = z.object({
   skillGroupId: z.string().max(64).nullable(),
   version: z.number().int().positive(),
   updatedAt: z.number(),
+  /** Files attached to the article, in display order; the desktop keeps their bytes for offline use. Absent from older servers. */
+  attachments: z.array(AttachmentRefSchema).max(50).default([]),
 })
 export type KbArticleRecord = z.infer<typeof KbArticleRecordSchema>
 
@@ -83,3 +87,13 @@ export const ReasonCodeRecordSchema = z.object({
   sort: z.number().int(),
 })
 export type ReasonCodeRecord = z.infer<typeof ReasonCodeRecordSchema>
+
+/** A synced setting (settings.ts): a centre-wide value, or one of the pulling agent's own preferences. */
+export const SettingRecordSchema = z.object({
+  /** `centre:<key>` or `agent:<agentId>:<key>` */
+  id: z.string().max(140),
+  scope: z.enum(settingScopes),
+  key: z.string().max(64),
+  value: z.json(),
+})
+export type SettingRecord = z.infer<typeof SettingRecordSchema>

@@ -22,7 +22,9 @@ import {
   KbCategoryRecordSchema,
   KbSignoffRecordSchema,
   ReasonCodeRecordSchema,
+  SettingRecordSchema,
 } from '../domain/records'
+import { AgentSettingChangeSchema } from '../domain/settings'
 import {
   CannedResponseRecordSchema,
   ConversationRecordSchema,
@@ -52,6 +54,8 @@ export const SyncChangeSchema = z.union([
   change('message', MessageRecordSchema),
   change('canned_response', CannedResponseRecordSchema),
   change('disposition_code', DispositionCodeRecordSchema),
+  // Centre-wide settings and the pulling agent's own preferences (settings.ts).
+  change('setting', SettingRecordSchema),
 ])
 export type SyncChange = z.infer<typeof SyncChangeSchema>
 export type SyncEntity = SyncChange['entity']
@@ -92,6 +96,7 @@ export const operationTypes = [
   'conversation.read',
   'conversation.snooze',
   'conversation.linkCustomer',
+  'settings.set',
 ] as const
 
 const conversationId = z.string().min(1).max(64)
@@ -170,6 +175,8 @@ export const OperationSchema = z.discriminatedUnion('type', [
   op('conversation.read', z.object({ conversationId }).strict()),
   op('conversation.snooze', z.object({ conversationId, until: z.number().int().positive().nullable() }).strict()),
   op('conversation.linkCustomer', z.object({ conversationId, customerId: z.string().min(1).max(64) }).strict()),
+  /** One of the agent's own preferences; follows them to their other desktops. */
+  op('settings.set', AgentSettingChangeSchema),
 ])
 export type Operation = z.infer<typeof OperationSchema>
 export type OperationType = Operation['type']
