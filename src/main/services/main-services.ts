@@ -30,6 +30,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
   session.on('session', (snapshot) => emit('session.changed', snapshot))
   session.on('presence', (presence) => emit('agentState.changed', presence))
   session.on('teamMember', (member) => emit('team.memberChanged', member))
+  connection.on('inboxAlert', (alert) => emit('inbox.alert', alert))
 
   // The signed-in agent's cache and sync live exactly as long as their session.
   let workspace: AgentWorkspace | undefined
@@ -102,6 +103,21 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     'sync.status': async () => (await openWorkspace()).syncStatus(),
     'drafts.get': async ({ key }) => (await openWorkspace()).getDraft(key),
     'drafts.set': async ({ key, text }) => (await openWorkspace()).setDraft(key, text),
+    'inbox.list': async (query) => (await openWorkspace()).inbox.list(query),
+    'inbox.get': async ({ id }) => (await openWorkspace()).inbox.get(id),
+    'inbox.messages': async (input) => (await openWorkspace()).inbox.messages(input),
+    'inbox.reply': async (input) => (await openWorkspace()).inbox.reply(input),
+    'inbox.note': async (input) => (await openWorkspace()).inbox.note(input),
+    'inbox.accept': async ({ conversationId }) => (await openWorkspace()).inbox.accept(conversationId),
+    'inbox.decline': async ({ conversationId }) => (await openWorkspace()).inbox.decline(conversationId),
+    'inbox.resolve': async (input) => (await openWorkspace()).inbox.resolve(input),
+    'inbox.reopen': async ({ conversationId }) => (await openWorkspace()).inbox.reopen(conversationId),
+    'inbox.transfer': async (input) => (await openWorkspace()).inbox.transfer(input),
+    'inbox.markRead': async ({ conversationId }) => (await openWorkspace()).inbox.markRead(conversationId),
+    'inbox.snooze': async (input) => (await openWorkspace()).inbox.snooze(input),
+    'inbox.linkCustomer': async ({ conversationId, customerId }) => (await openWorkspace()).inbox.linkCustomer(conversationId, customerId),
+    'inbox.cannedResponses': async (input) => (await openWorkspace()).inbox.cannedResponses(input?.conversationId ?? null),
+    'inbox.dispositionCodes': async () => (await openWorkspace()).inbox.dispositionCodes(),
   }
 
   await session.restore()

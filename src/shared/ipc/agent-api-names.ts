@@ -26,6 +26,21 @@ export const AGENT_API_METHODS = [
   'sync.status',
   'drafts.get',
   'drafts.set',
+  'inbox.list',
+  'inbox.get',
+  'inbox.messages',
+  'inbox.reply',
+  'inbox.note',
+  'inbox.accept',
+  'inbox.decline',
+  'inbox.resolve',
+  'inbox.reopen',
+  'inbox.transfer',
+  'inbox.markRead',
+  'inbox.snooze',
+  'inbox.linkCustomer',
+  'inbox.cannedResponses',
+  'inbox.dispositionCodes',
 ] as const
 
 export const AGENT_API_EVENTS = [
@@ -37,6 +52,7 @@ export const AGENT_API_EVENTS = [
   'outbox.changed',
   'data.changed',
   'kb.signoffsPending',
+  'inbox.alert',
 ] as const
 
 export type AgentApiMethodName = (typeof AGENT_API_METHODS)[number]

@@ -33,6 +33,23 @@ import {
   SyncStatusSchema,
   UpdateCustomerInputSchema,
 } from './views'
+import {
+  CannedResponsesInputSchema,
+  CannedResponseViewSchema,
+  ComposeInputSchema,
+  ConversationIdInputSchema,
+  ConversationViewSchema,
+  InboxListResultSchema,
+  InboxQuerySchema,
+  LinkCustomerInputSchema,
+  MessagePageInputSchema,
+  MessagePageSchema,
+  MessageViewSchema,
+  ResolveInputSchema,
+  SnoozeInputSchema,
+  TransferInputSchema,
+} from './inbox-views'
+import { DispositionCodeRecordSchema, InboxAlertSchema } from '../domain/conversations'
 
 export const connectionStatuses = ['offline', 'connecting', 'online', 'reconnecting'] as const
 export const ConnectionStatusSchema = z.object({
@@ -94,6 +111,22 @@ export const agentApiMethods = {
   'sync.status': { input: Empty, output: SyncStatusSchema },
   'drafts.get': { input: z.object({ key: DraftKeySchema }).strict(), output: DraftSchema.nullable() },
   'drafts.set': { input: z.object({ key: DraftKeySchema, text: z.string().max(100_000) }).strict(), output: DraftSchema },
+  // The unified inbox, from the local cache; actions are shown at once and queued (inbox-views.ts).
+  'inbox.list': { input: InboxQuerySchema, output: InboxListResultSchema },
+  'inbox.get': { input: ById, output: ConversationViewSchema.nullable() },
+  'inbox.messages': { input: MessagePageInputSchema, output: MessagePageSchema },
+  'inbox.reply': { input: ComposeInputSchema, output: MessageViewSchema },
+  'inbox.note': { input: ComposeInputSchema, output: MessageViewSchema },
+  'inbox.accept': { input: ConversationIdInputSchema, output: ConversationViewSchema },
+  'inbox.decline': { input: ConversationIdInputSchema, output: ConversationViewSchema },
+  'inbox.resolve': { input: ResolveInputSchema, output: ConversationViewSchema },
+  'inbox.reopen': { input: ConversationIdInputSchema, output: ConversationViewSchema },
+  'inbox.transfer': { input: TransferInputSchema, output: ConversationViewSchema },
+  'inbox.markRead': { input: ConversationIdInputSchema, output: ConversationViewSchema },
+  'inbox.snooze': { input: SnoozeInputSchema, output: ConversationViewSchema },
+  'inbox.linkCustomer': { input: LinkCustomerInputSchema, output: ConversationViewSchema },
+  'inbox.cannedResponses': { input: CannedResponsesInputSchema, output: z.array(CannedResponseViewSchema) },
+  'inbox.dispositionCodes': { input: Empty, output: z.array(DispositionCodeRecordSchema) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export type AgentApiMethod = keyof typeof agentApiMethods
@@ -111,6 +144,8 @@ export const agentApiEvents = {
   'data.changed': z.object({ entities: z.array(z.string()) }),
   /** Mandatory articles this agent has not signed for; shown until signed. */
   'kb.signoffsPending': z.array(PendingSignoffSchema),
+  /** A routing or SLA alarm from the server: an offer timed out, an SLA was breached, a reply failed. */
+  'inbox.alert': InboxAlertSchema,
 } as const
 
 export type AgentApiEvent = keyof typeof agentApiEvents

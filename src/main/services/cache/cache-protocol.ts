@@ -45,4 +45,11 @@ export const CACHE_METHODS: readonly CacheMethod[] = [
   'resolveConflict',
   'getDraft',
   'setDraft',
+  'inboxList',
+  'inboxConversation',
+  'inboxMessages',
+  'inboxWrite',
+  'inboxAct',
+  'cannedResponses',
+  'dispositionCodes',
 ]

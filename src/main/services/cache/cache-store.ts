@@ -5,7 +5,9 @@
  */
 import type { AgentStateName } from '../../../shared/domain/agent'
 import type { ContactKind } from '../../../shared/domain/contact-normalize'
+import type { AttachmentRef, CannedResponseRecord, DispositionCodeRecord } from '../../../shared/domain/conversations'
 import { AppError } from '../../../shared/errors'
+import type { ConversationView, InboxListResult, InboxQuery, MessagePage, MessagePageInput, MessageView } from '../../../shared/ipc/inbox-views'
 import type { CustomerCard, CustomerSummary, Draft, InteractionView, KbArticleView, KbCategoryView, KbSearchInput, KbSearchResult, OutboxStatus, PendingSignoff } from '../../../shared/ipc/views'
 import { KbSearchInputSchema } from '../../../shared/ipc/views'
 import { OperationResultSchema, OperationSchema, type Operation, type OperationResult } from '../../../shared/protocol/sync'
@@ -14,6 +16,7 @@ import type { SyncCache } from './cache-protocol'
 import { lookupCustomers, searchCustomers } from './customer-search'
 import { customerName, discardLocalUpdate, localUpdateDelivered, recordLocalUpdate, refreshCustomer } from './customer-store'
 import * as drafts from './drafts'
+import * as inbox from './inbox-cache'
 import { customerCard, discardLocalNote, interactionView, recordLocalNote } from './interactions'
 import { articleTitle, discardLocalSignoff, getArticle, kbCategories, pendingSignoffs, recordLocalSignoff } from './kb-store'
 import { searchKb } from './kb-search'
@@ -53,15 +56,18 @@ export class CacheStore implements SyncCache {
     this.effects = {
       delivered: (op) => {
         if (op.type === 'customer.update') localUpdateDelivered(sql, op.id)
+        else if (inbox.isConversationOp(op)) inbox.localActionDelivered(sql, op)
       },
       discarded: (op) => {
         if (op.type === 'customer.update') discardLocalUpdate(sql, op.id)
         else if (op.type === 'customer.note') discardLocalNote(sql, op.id)
         else if (op.type === 'kb.signoff') discardLocalSignoff(sql, op.id)
+        else if (inbox.isConversationOp(op)) inbox.discardLocalAction(sql, op)
       },
       requeued: (op) => {
         // Edits apply in outbox order; show them in the new order.
         if (op.type === 'customer.update') refreshCustomer(sql, op.payload.customerId)
+        else if (inbox.isConversationOp(op)) inbox.refreshConversationOf(sql, op.id)
       },
       describe: (op) => this.describe(op),
     }
@@ -82,6 +88,8 @@ export class CacheStore implements SyncCache {
       }
       case 'agentState.set':
         return `切换状态：${STATE_NAMES[op.payload.state]}${op.payload.reasonCode ? `（${op.payload.reasonCode}）` : ''}`
+      default:
+        return inbox.describeConversationOp(this.sql, op)
     }
   }
 
@@ -179,7 +187,11 @@ export class CacheStore implements SyncCache {
 
   recordResults(input: OperationResult[]): void {
     const results = parseOrThrow(z.array(OperationResultSchema), input, 'operation results')
-    this.sql.durableTransaction(() => outbox.recordResults(this.sql, results, this.effects, this.now()))
+    this.sql.durableTransaction(() => {
+      outbox.recordResults(this.sql, results, this.effects, this.now())
+      // A refused action no longer shows on its conversation; it waits in the conflict list.
+      for (const result of results) if (result.status !== 'applied') inbox.localActionRejected(this.sql, result.id)
+    })
   }
 
   outboxStatus(): OutboxStatus {
@@ -190,6 +202,36 @@ export class CacheStore implements SyncCache {
     const valid = parseOrThrow(z.enum(['discard', 'retry']), resolution, 'resolution')
     this.sql.durableTransaction(() => outbox.resolveConflict(this.sql, String(opId), valid, this.effects))
     return this.outboxStatus()
+  }
+
+  // --- inbox ---------------------------------------------------------------------------------
+
+  inboxList(query: InboxQuery, agentId: string, now: number): InboxListResult {
+    return inbox.inboxList(this.sql, query, agentId, now)
+  }
+
+  inboxConversation(id: string, agentId: string): ConversationView | null {
+    return inbox.conversationView(this.sql, id, agentId)
+  }
+
+  inboxMessages(input: MessagePageInput): MessagePage {
+    return inbox.messagePage(this.sql, input)
+  }
+
+  inboxWrite(op: inbox.MessageOp, agent: { id: string; name: string }, attachments: AttachmentRef[]): MessageView {
+    return inbox.writeMessage(this.sql, op, agent, attachments)
+  }
+
+  inboxAct(op: inbox.StateOp, agent: { id: string; name: string }): ConversationView {
+    return inbox.act(this.sql, op, agent)
+  }
+
+  cannedResponses(): CannedResponseRecord[] {
+    return inbox.cannedResponses(this.sql)
+  }
+
+  dispositionCodes(): DispositionCodeRecord[] {
+    return inbox.dispositionCodes(this.sql)
   }
 
   // --- drafts --------------------------------------------------------------------------------

@@ -5,6 +5,8 @@
  * written in ONE transaction by the same method, so neither exists without the other.
  */
 import type { ContactKind } from '../../../shared/domain/contact-normalize'
+import type { AttachmentRef, CannedResponseRecord, DispositionCodeRecord } from '../../../shared/domain/conversations'
+import type { ConversationView, InboxListResult, InboxQuery, MessagePage, MessagePageInput, MessageView } from '../../../shared/ipc/inbox-views'
 import type { InteractionRecord } from '../../../shared/domain/records'
 import type { Operation, OperationResult } from '../../../shared/protocol/sync'
 import type {
@@ -86,6 +88,26 @@ export interface LocalCache {
   outboxStatus(): Promise<OutboxStatus>
   /** discard: drop the op and undo its local effect where it has one; retry: queue it again at the end. */
   resolveConflict(opId: string, resolution: 'discard' | 'retry'): Promise<OutboxStatus>
+
+  // --- inbox ---------------------------------------------------------------------------------
+  /** The list for one filter (and channel), sorted and paged, with the counts of every filter. */
+  inboxList(query: InboxQuery, agentId: string, now: number): Promise<InboxListResult>
+  inboxConversation(id: string, agentId: string): Promise<ConversationView | null>
+  /** Newest last; `before` pages back. */
+  inboxMessages(input: MessagePageInput): Promise<MessagePage>
+  /** Shows the reply or note at once (delivery "queued") and enqueues `op`, in one transaction. */
+  inboxWrite(
+    op: Extract<Operation, { type: 'conversation.reply' | 'conversation.note' }>,
+    agent: { id: string; name: string },
+    attachments: AttachmentRef[],
+  ): Promise<MessageView>
+  /** Applies accept, resolve, transfer... to the displayed conversation and enqueues `op`. */
+  inboxAct(
+    op: Exclude<Extract<Operation, { type: `conversation.${string}` }>, { type: 'conversation.reply' | 'conversation.note' }>,
+    agent: { id: string; name: string },
+  ): Promise<ConversationView>
+  cannedResponses(): Promise<CannedResponseRecord[]>
+  dispositionCodes(): Promise<DispositionCodeRecord[]>
 
   // --- drafts --------------------------------------------------------------------------------
   getDraft(key: string): Promise<Draft | null>

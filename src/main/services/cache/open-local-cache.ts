@@ -213,6 +213,27 @@ export class WorkerLocalCache implements LocalCache {
   setDraft(key: string, text: string) {
     return this.call('setDraft', key, text)
   }
+  inboxList(...args: CacheArgs<'inboxList'>) {
+    return this.call('inboxList', ...args)
+  }
+  inboxConversation(...args: CacheArgs<'inboxConversation'>) {
+    return this.call('inboxConversation', ...args)
+  }
+  inboxMessages(...args: CacheArgs<'inboxMessages'>) {
+    return this.call('inboxMessages', ...args)
+  }
+  inboxWrite(...args: CacheArgs<'inboxWrite'>) {
+    return this.call('inboxWrite', ...args)
+  }
+  inboxAct(...args: CacheArgs<'inboxAct'>) {
+    return this.call('inboxAct', ...args)
+  }
+  cannedResponses() {
+    return this.call('cannedResponses')
+  }
+  dispositionCodes() {
+    return this.call('dispositionCodes')
+  }
 
   /** Lets the worker finish what it was asked, closes the file, and stops the worker. */
   async close(): Promise<void> {

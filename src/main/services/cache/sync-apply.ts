@@ -8,10 +8,27 @@ import {
   KbSignoffRecordSchema,
   ReasonCodeRecordSchema,
 } from '../../../shared/domain/records'
+import {
+  CannedResponseRecordSchema,
+  ConversationRecordSchema,
+  DispositionCodeRecordSchema,
+  MessageRecordSchema,
+} from '../../../shared/domain/conversations'
 import { AppError } from '../../../shared/errors'
 import type { SyncChange, SyncEntity } from '../../../shared/protocol/sync'
 import { clearCustomers, deleteCustomer, upsertSyncedCustomer } from './customer-store'
 import { deleteSyncedInteraction, upsertSyncedInteraction } from './interactions'
+import {
+  clearInbox,
+  deleteCannedResponse,
+  deleteDispositionCode,
+  deleteSyncedConversation,
+  deleteSyncedMessage,
+  upsertCannedResponse,
+  upsertDispositionCode,
+  upsertSyncedConversation,
+  upsertSyncedMessage,
+} from './inbox-store'
 import { clearKb, deleteArticle, deleteCategory, deleteSyncedSignoff, upsertArticle, upsertCategory, upsertSyncedSignoff } from './kb-store'
 import type { Sqlite } from './sqlite'
 
@@ -38,6 +55,10 @@ const RECORD_SCHEMAS = {
   interaction: InteractionRecordSchema,
   kb_signoff: KbSignoffRecordSchema,
   reason_code: ReasonCodeRecordSchema,
+  conversation: ConversationRecordSchema,
+  message: MessageRecordSchema,
+  canned_response: CannedResponseRecordSchema,
+  disposition_code: DispositionCodeRecordSchema,
 } satisfies Record<SyncEntity, z.ZodType>
 
 const MAX_ID_LENGTH = 140
@@ -97,6 +118,14 @@ function applyOne(sql: Sqlite, change: SyncChange): void {
           change.data.sort,
         )
       return
+    case 'conversation':
+      return change.deleted ? deleteSyncedConversation(sql, change.id) : upsertSyncedConversation(sql, change.data)
+    case 'message':
+      return change.deleted ? deleteSyncedMessage(sql, change.id) : upsertSyncedMessage(sql, change.data)
+    case 'canned_response':
+      return change.deleted ? deleteCannedResponse(sql, change.id) : upsertCannedResponse(sql, change.data)
+    case 'disposition_code':
+      return change.deleted ? deleteDispositionCode(sql, change.id) : upsertDispositionCode(sql, change.data)
   }
 }
 
@@ -114,6 +143,7 @@ export function resetSyncedData(sql: Sqlite): void {
     clearKb(sql)
     clearCustomers(sql)
     sql.run('DELETE FROM reason_codes')
+    clearInbox(sql)
     setCursor(sql, 0)
   })
 }

@@ -17,6 +17,7 @@ import {
 import { PresenceSchema } from '../../../shared/domain/agent'
 import type { TokenPair } from '../../../shared/protocol/http-api'
 import { SyncNotifySchema } from '../../../shared/protocol/sync'
+import { InboxAlertSchema, type InboxAlert } from '../../../shared/domain/conversations'
 import { backoffDelay, defaultBackoff, type BackoffPolicy } from './backoff'
 import type { ServerHttpClient } from './server-http'
 
@@ -27,6 +28,8 @@ interface ConnectionEvents {
   teamPresence: [TeamMember]
   /** The server has newer synced data than this desktop may have. */
   syncChanged: [latest: number]
+  /** A routing or SLA alarm for this agent (or, for a lead, their team). */
+  inboxAlert: [InboxAlert]
   /** New tokens after a refresh: whoever keeps the session must store them. */
   tokens: [TokenPair]
   /** The server no longer accepts this session (refresh token revoked or expired). */
@@ -122,6 +125,10 @@ export class ServerConnection extends EventEmitter<ConnectionEvents> {
     socket.on('sync:changed', (raw) => {
       const notice = SyncNotifySchema.safeParse(raw)
       if (notice.success) this.emit('syncChanged', notice.data.latest)
+    })
+    socket.on('inbox:alert', (raw) => {
+      const alert = InboxAlertSchema.safeParse(raw)
+      if (alert.success) this.emit('inboxAlert', alert.data)
     })
     socket.on('connect_error', (err: Error & { data?: { code?: string } }) => {
       if (err.data?.code === 'token_expired') void this.refreshThenRetry()

@@ -21,6 +21,7 @@ import type { LocalCache } from '../cache/local-cache'
 import type { ServerConnection } from '../connection/server-connection'
 import { OutboxSender } from '../sync/outbox-sender'
 import { SyncDown } from '../sync/sync-down'
+import { INBOX_ENTITIES, InboxWorkspace } from './inbox-workspace'
 
 interface WorkspaceEvents {
   sync: [SyncStatus]
@@ -35,6 +36,16 @@ const entitiesOf: Record<Operation['type'], string[]> = {
   'customer.note': ['interaction'],
   'customer.update': ['customer'],
   'agentState.set': [],
+  'conversation.reply': INBOX_ENTITIES,
+  'conversation.note': INBOX_ENTITIES,
+  'conversation.accept': INBOX_ENTITIES,
+  'conversation.decline': INBOX_ENTITIES,
+  'conversation.resolve': INBOX_ENTITIES,
+  'conversation.reopen': INBOX_ENTITIES,
+  'conversation.transfer': INBOX_ENTITIES,
+  'conversation.read': INBOX_ENTITIES,
+  'conversation.snooze': INBOX_ENTITIES,
+  'conversation.linkCustomer': INBOX_ENTITIES,
 }
 
 /**
@@ -43,6 +54,8 @@ const entitiesOf: Record<Operation['type'], string[]> = {
  */
 export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
   readonly syncDown: SyncDown
+  /** Conversations, messages and the composer's lists, from the cache; actions queued like the rest. */
+  readonly inbox: InboxWorkspace
   private readonly outbox: OutboxSender
   private readonly detach: Array<() => void> = []
 
@@ -56,6 +69,7 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
     this.syncDown = new SyncDown(cache, (cursor, limit) => connection.request('sync:pull', { cursor, limit }), syncPageSize)
     this.outbox = new OutboxSender(cache, (ops) => connection.request('sync:push', { ops }), () => connection.isOnline)
     this.syncDown.on('status', (status) => this.emit('sync', status))
+    this.inbox = new InboxWorkspace(cache, agent, (entities) => this.afterLocalAction(entities))
     this.syncDown.on('applied', (entities) => {
       this.emit('dataChanged', entities)
       if (entities.includes('kb_article') || entities.includes('kb_signoff')) void this.announceSignoffs()
@@ -167,7 +181,7 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
   async resolveConflict(opId: string, resolution: 'discard' | 'retry'): Promise<OutboxStatus> {
     const status = await this.cache.resolveConflict(opId, resolution)
     this.emit('outbox', status)
-    this.emit('dataChanged', ['kb_signoff', 'interaction', 'customer'])
+    this.emit('dataChanged', ['kb_signoff', 'interaction', 'customer', ...INBOX_ENTITIES])
     if (resolution === 'retry') void this.outbox.flush().catch(() => undefined)
     return status
   }
