@@ -168,9 +168,11 @@ export function conversationRecord(sql: Sqlite, id: string): ConversationRecord 
 function refreshActivity(sql: Sqlite, conversationId: string): void {
   sql.run(
     `UPDATE conversations SET
-       last_in_at = (SELECT max(created_at) FROM messages WHERE conversation_id = ?1 AND direction = 'in'),
-       last_out_at = (SELECT max(created_at) FROM messages WHERE conversation_id = ?1 AND direction = 'out')
-     WHERE id = ?1`,
+       last_in_at = (SELECT max(created_at) FROM messages WHERE conversation_id = ? AND direction = 'in'),
+       last_out_at = (SELECT max(created_at) FROM messages WHERE conversation_id = ? AND direction = 'out')
+     WHERE id = ?`,
+    conversationId,
+    conversationId,
     conversationId,
   )
 }
