@@ -233,6 +233,24 @@ describe('inbox routing and conversation operations', () => {
     expect(out).toMatchObject({ delivery: 'failed', deliveryError: 'retcode 100: 发送失败（群已禁言）' })
   })
 
+  it('tells only the desktops a conversation concerns to pull', async () => {
+    await start()
+    const agent1 = await connect('agent1', false)
+    const agent3 = await connect('agent3', false)
+    const noticesTo3: unknown[] = []
+    agent3.on('sync:changed', (notice) => noticesTo3.push(notice))
+    const toAgent1 = new Promise((resolve) => agent1.once('sync:changed', resolve))
+    await centre.server.inbox.receive(inbound('10002', '话费问题', { skillGroupId: 's1' }))
+    await toAgent1
+    const toAgent3 = new Promise((resolve) => agent3.once('sync:changed', resolve))
+    await centre.server.inbox.receive(inbound('10001', '宽带问题', { skillGroupId: 's2' }))
+    await toAgent3
+    // Notices leave in order: had the first been sent to agent3 it would have arrived before this one.
+    expect(noticesTo3).toHaveLength(1)
+    const seen = await inboxOf(agent3)
+    expect([...seen.conversations.values()].map((c) => c.skillGroupId)).toEqual(['s2'])
+  })
+
   it('files a redelivered message once and threads follow-ups into the same conversation', async () => {
     await start()
     const first = inbound('10002', '第一条')

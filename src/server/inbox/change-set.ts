@@ -1,26 +1,54 @@
 import type { Transaction } from 'kysely'
 import type { Database, SyncedEntity } from '../db/schema'
-import { recordChange } from '../sync/change-log'
+import { EVERYONE, recordChange } from '../sync/change-log'
+import { conversationScopes } from './conversation-scopes'
 
 /**
  * Collects the synced records a transaction touched and logs them at its end: the change log
  * must be the last write of a transaction (see recordChange), and a record touched twice is
- * logged once.
+ * logged once. A conversation and its messages are logged for everyone concerned before AND after
+ * the change, so a desktop that could see it and no longer can receives the tombstones.
  */
 export class ChangeSet {
-  private readonly entries = new Map<string, { entity: SyncedEntity; id: string }>()
+  private readonly entries = new Map<string, { entity: SyncedEntity; id: string; conversationId: string | null }>()
+  /** Scopes of conversations as they were before this transaction changed them. */
+  private readonly before = new Map<string, Set<string>>()
 
-  add(entity: SyncedEntity, id: string): this {
-    this.entries.set(`${entity}\u0000${id}`, { entity, id })
+  add(entity: SyncedEntity, id: string, conversationId: string | null = null): this {
+    this.entries.set(`${entity}\u0000${id}`, { entity, id, conversationId: entity === 'conversation' ? id : conversationId })
     return this
+  }
+
+  /** Call with the row as it is before an update that may move it to other people. */
+  noteBefore(conversation: { id: string } & Parameters<typeof conversationScopes>[0]): void {
+    const set = this.before.get(conversation.id) ?? new Set<string>()
+    for (const scope of conversationScopes(conversation)) set.add(scope)
+    this.before.set(conversation.id, set)
   }
 
   get size(): number {
     return this.entries.size
   }
 
-  async flush(trx: Transaction<Database>, at: number): Promise<void> {
-    for (const { entity, id } of this.entries.values()) await recordChange(trx, entity, id, false, at)
+  /** Logs every entry; returns the scopes to notify. */
+  async flush(trx: Transaction<Database>, at: number): Promise<Set<string>> {
+    const conversationIds = [...new Set([...this.entries.values()].flatMap((e) => e.conversationId ?? []))]
+    const scopesOf = new Map<string, Set<string>>()
+    if (conversationIds.length > 0) {
+      const rows = await trx
+        .selectFrom('conversations')
+        .select(['id', 'assigned_agent_id', 'status', 'skill_group_id'])
+        .where('id', 'in', conversationIds)
+        .execute()
+      for (const row of rows) scopesOf.set(row.id, new Set([...(this.before.get(row.id) ?? []), ...conversationScopes(row)]))
+    }
+    const notify = new Set<string>()
+    for (const { entity, id, conversationId } of this.entries.values()) {
+      const scopes = conversationId ? [...(scopesOf.get(conversationId) ?? this.before.get(conversationId) ?? [EVERYONE])] : [EVERYONE]
+      for (const scope of scopes) notify.add(scope)
+      await recordChange(trx, entity, id, false, at, scopes)
+    }
     this.entries.clear()
+    return notify
   }
 }

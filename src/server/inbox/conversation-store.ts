@@ -57,6 +57,8 @@ export async function updateConversation(
   values: Omit<Updateable<ConversationsTable>, 'id' | 'version' | 'updated_at'>,
   now: number,
 ): Promise<void> {
+  const before = await trx.selectFrom('conversations').select(['id', 'assigned_agent_id', 'status', 'skill_group_id']).where('id', '=', id).executeTakeFirst()
+  if (before) changes.noteBefore(before)
   await trx
     .updateTable('conversations')
     .set({ ...values, version: sql<number>`version + 1`, updated_at: now })
@@ -71,7 +73,7 @@ export async function updateConversation(
  */
 export async function relogMessages(trx: Transaction<Database>, changes: ChangeSet, conversationId: string): Promise<void> {
   const rows = await trx.selectFrom('messages').select('id').where('conversation_id', '=', conversationId).orderBy('created_at').execute()
-  for (const row of rows) changes.add('message', row.id)
+  for (const row of rows) changes.add('message', row.id, conversationId)
 }
 
 export function previewOf(text: string, attachments: readonly AttachmentRef[]): string {

@@ -76,7 +76,7 @@ export class Inbox extends EventEmitter<InboxEvents> {
       const existing = await this.threadOf(trx, inbound)
       if (existing && inbound.externalId) {
         const dup = await messageByExternalId(trx, existing.id, inbound.externalId)
-        if (dup) return { conversationId: existing.id, messageId: dup.id, created: false, routed: false }
+        if (dup) return { conversationId: existing.id, messageId: dup.id, created: false, routed: false, scopes: new Set<string>() }
       }
       const reopen = existing && existing.status === 'resolved' && now - (existing.resolved_at ?? 0) <= REOPEN_WINDOW_MS
       const conversation = existing && (existing.status !== 'resolved' || reopen) ? existing : await this.createConversation(trx, inbound, now)
@@ -102,7 +102,7 @@ export class Inbox extends EventEmitter<InboxEvents> {
           created_at: now,
         })
         .execute()
-      changes.add('message', messageId)
+      changes.add('message', messageId, conversation.id)
       const meta = { ...parseMeta(conversation.meta), ...(inbound.meta ?? {}) }
       let routed: boolean
       if (reopen && conversation === existing) {
@@ -137,10 +137,10 @@ export class Inbox extends EventEmitter<InboxEvents> {
         }, now)
         routed = conversation !== existing
       }
-      await changes.flush(trx, now)
-      return { conversationId: conversation.id, messageId, created: true, routed }
+      const scopes = await changes.flush(trx, now)
+      return { conversationId: conversation.id, messageId, created: true, routed, scopes }
     })
-    if (result.created) this.deps.notifier.changed()
+    if (result.created) this.deps.notifier.changed(result.scopes)
     if (result.routed) this.emit('routingNeeded')
     return { conversationId: result.conversationId, messageId: result.messageId, created: result.created }
   }
@@ -148,7 +148,7 @@ export class Inbox extends EventEmitter<InboxEvents> {
   /** Marks a customer's message as recalled (QQ group_recall notice). */
   async recall(channel: ConversationChannel, externalId: string): Promise<boolean> {
     const now = this.now()
-    const changed = await this.deps.db.transaction().execute(async (trx) => {
+    const scopes = await this.deps.db.transaction().execute(async (trx) => {
       const row = await trx
         .selectFrom('messages')
         .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
@@ -156,29 +156,28 @@ export class Inbox extends EventEmitter<InboxEvents> {
         .where('conversations.channel', '=', channel)
         .where('messages.external_id', '=', externalId)
         .executeTakeFirst()
-      if (!row) return false
+      if (!row) return null
       await trx.updateTable('messages').set({ recalled: 1 }).where('id', '=', row.id).execute()
-      await new ChangeSet().add('message', row.id).flush(trx, now)
-      return true
+      return new ChangeSet().add('message', row.id, row.conversation_id).flush(trx, now)
     })
-    if (changed) this.deps.notifier.changed()
-    return changed
+    if (scopes) this.deps.notifier.changed(scopes)
+    return scopes !== null
   }
 
   /** Stores a satisfaction rating from the customer (inline in chat, a QQ reply, the email link). */
   async rate(conversationId: string, rating: number): Promise<void> {
     if (!Number.isInteger(rating) || rating < 1 || rating > 5) throw new AppError('invalid_argument', 'A rating is a whole number from 1 to 5')
     const now = this.now()
-    await this.deps.db.transaction().execute(async (trx) => {
+    const scopes = await this.deps.db.transaction().execute(async (trx) => {
       const conversation = await getConversation(trx, conversationId)
       if (!conversation) throw new AppError('not_found', 'No such conversation')
       if (conversation.status !== 'resolved') throw new AppError('conflict', 'Only a resolved conversation can be rated')
       const changes = new ChangeSet()
       await updateConversation(trx, changes, conversationId, { rating }, now)
       await logEvent(trx, { conversationId, kind: 'rated', agentId: conversation.assigned_agent_id, detail: String(rating), at: now })
-      await changes.flush(trx, now)
+      return changes.flush(trx, now)
     })
-    this.deps.notifier.changed()
+    this.deps.notifier.changed(scopes)
   }
 
   /** After an agent's reply is committed: hand it to its channel. Never throws; the outcome is recorded. */
@@ -326,15 +325,15 @@ export class Inbox extends EventEmitter<InboxEvents> {
   ): Promise<void> {
     const now = this.now()
     const { messageId, conversationId } = outbound.message
-    await this.deps.db.transaction().execute(async (trx) => {
+    const scopes = await this.deps.db.transaction().execute(async (trx) => {
       await trx
         .updateTable('messages')
         .set({ delivery: values.delivery, delivery_error: values.delivery_error, ...(values.external_id ? { external_id: values.external_id } : {}) })
         .where('id', '=', messageId)
         .execute()
-      await new ChangeSet().add('message', messageId).flush(trx, now)
+      return new ChangeSet().add('message', messageId, conversationId).flush(trx, now)
     })
-    this.deps.notifier.changed()
+    this.deps.notifier.changed(scopes)
     this.emit('delivered', messageId, conversationId)
     if (values.delivery === 'failed') {
       this.raiseAlert(

@@ -100,27 +100,28 @@ export class Router {
   }
 
   private async pass(): Promise<void> {
-    const expired = await this.expireOffers()
-    const offered = await this.offerQueued()
-    if (expired + offered > 0) this.deps.notifier.changed()
+    const scopes = new Set<string>()
+    await this.expireOffers(scopes)
+    await this.offerQueued(scopes)
+    if (scopes.size > 0) this.deps.notifier.changed(scopes)
     await this.scheduleExpiry()
   }
 
   /** Offers past their time go back to the queue, keeping their place; the lead hears of it. */
-  private async expireOffers(): Promise<number> {
+  private async expireOffers(scopes: Set<string>): Promise<void> {
     const { db } = this.deps
     const now = this.now()
     const due = await db
       .selectFrom('conversations')
       .leftJoin('agents', 'agents.id', 'conversations.assigned_agent_id')
-      .select(['conversations.id', 'conversations.subject', 'conversations.assigned_agent_id', 'agents.display_name', 'agents.team_id'])
+      .select(['conversations.id', 'conversations.subject', 'conversations.assigned_agent_id', 'conversations.skill_group_id', 'agents.display_name', 'agents.team_id'])
       .where('conversations.status', '=', 'offered')
       .where('conversations.offer_expires_at', '<=', now)
       .execute()
-    let count = 0
     for (const row of due) {
       const done = await db.transaction().execute(async (trx) => {
         const changes = new ChangeSet()
+        changes.noteBefore({ id: row.id, assigned_agent_id: row.assigned_agent_id, status: 'offered', skill_group_id: row.skill_group_id })
         const result = await trx
           .updateTable('conversations')
           .set({ status: 'queued', assigned_agent_id: null, offer_expires_at: null, version: sql<number>`version + 1`, updated_at: now })
@@ -128,24 +129,22 @@ export class Router {
           .where('status', '=', 'offered')
           .where('offer_expires_at', '<=', now)
           .executeTakeFirst()
-        if (Number(result.numUpdatedRows) === 0) return false
+        if (Number(result.numUpdatedRows) === 0) return null
         changes.add('conversation', row.id)
         await logEvent(trx, { conversationId: row.id, kind: 'offer_timeout', agentId: row.assigned_agent_id, at: now })
         await relogMessages(trx, changes, row.id)
-        await changes.flush(trx, now)
-        return true
+        return changes.flush(trx, now)
       })
       if (!done) continue
-      count += 1
+      for (const scope of done) scopes.add(scope)
       this.deps.inbox.raiseAlert(
         { kind: 'offer_timeout', conversationId: row.id, subject: row.subject, agentId: row.assigned_agent_id, agentName: row.display_name, detail: '', at: now },
         row.team_id,
       )
     }
-    return count
   }
 
-  private async offerQueued(): Promise<number> {
+  private async offerQueued(scopes: Set<string>): Promise<void> {
     const { db } = this.deps
     const queued = (await db
       .selectFrom('conversations')
@@ -155,23 +154,22 @@ export class Router {
       .orderBy('queued_at')
       .limit(PASS_SIZE)
       .execute()) as QueuedRow[]
-    if (queued.length === 0) return 0
+    if (queued.length === 0) return
     const candidates = await this.candidates()
-    if (candidates.length === 0) return 0
+    if (candidates.length === 0) return
     const refused = await this.refusals(queued)
     const dedicated = await this.dedicatedAgents(queued)
-    let count = 0
     for (const conversation of queued) {
       const agent = this.pick(conversation, candidates, refused.get(conversation.id), dedicated.get(conversation.id))
       if (!agent) continue
-      if (await this.offer(conversation, agent)) {
-        count += 1
+      const touched = await this.offer(conversation, agent)
+      if (touched) {
+        for (const scope of touched) scopes.add(scope)
         agent.load[capacityKind(conversation.channel)] += 1
         agent.idleSince = this.now()
         this.lastWork.set(agent.id, agent.idleSince)
       }
     }
-    return count
   }
 
   private pick(conversation: QueuedRow, candidates: readonly Candidate[], refused: Set<string> | undefined, dedicatedId: string | undefined): Candidate | undefined {
@@ -188,7 +186,7 @@ export class Router {
     })[0]
   }
 
-  private async offer(conversation: QueuedRow, agent: Candidate): Promise<boolean> {
+  private async offer(conversation: QueuedRow, agent: Candidate): Promise<Set<string> | null> {
     const now = this.now()
     return this.deps.db.transaction().execute(async (trx) => {
       const result = await trx
@@ -197,13 +195,13 @@ export class Router {
         .where('id', '=', conversation.id)
         .where('status', '=', 'queued')
         .executeTakeFirst()
-      if (Number(result.numUpdatedRows) === 0) return false
+      if (Number(result.numUpdatedRows) === 0) return null
       const changes = new ChangeSet().add('conversation', conversation.id)
+      changes.noteBefore({ id: conversation.id, assigned_agent_id: null, status: 'queued', skill_group_id: conversation.skill_group_id })
       await logEvent(trx, { conversationId: conversation.id, kind: 'offered', agentId: agent.id, at: now })
       // The agent's desktop may not have seen this conversation's messages yet.
       await relogMessages(trx, changes, conversation.id)
-      await changes.flush(trx, now)
-      return true
+      return changes.flush(trx, now)
     })
   }
 

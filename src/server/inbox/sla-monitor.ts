@@ -78,20 +78,20 @@ export class SlaMonitor {
       )
       .limit(500)
       .execute()
-    let changed = false
+    const scopes = new Set<string>()
     for (const row of rows) {
       const alarmed = new Set(row.sla_alarmed.split(',').filter(Boolean))
       const breaches: Breach[] = []
       if (row.first_responded_at === null && row.first_response_due_at !== null && row.first_response_due_at <= now && !alarmed.has('first_response')) breaches.push('first_response')
       if (row.resolution_due_at !== null && row.resolution_due_at <= now && !alarmed.has('resolution')) breaches.push('resolution')
       if (breaches.length === 0) continue
-      await db.transaction().execute(async (trx) => {
+      const touched = await db.transaction().execute(async (trx) => {
         const changes = new ChangeSet()
         for (const breach of breaches) await logEvent(trx, { conversationId: row.id, kind: 'sla_breach', agentId: row.assigned_agent_id, detail: breach, at: now })
         await updateConversation(trx, changes, row.id, { sla_alarmed: [...alarmed, ...breaches].join(',') }, now)
-        await changes.flush(trx, now)
+        return changes.flush(trx, now)
       })
-      changed = true
+      for (const scope of touched) scopes.add(scope)
       for (const breach of breaches) {
         this.deps.inbox.raiseAlert(
           { kind: 'sla_breach', conversationId: row.id, subject: row.subject, agentId: row.assigned_agent_id, agentName: row.display_name, detail: breach, at: now },
@@ -99,6 +99,6 @@ export class SlaMonitor {
         )
       }
     }
-    if (changed) this.deps.notifier.changed()
+    if (scopes.size > 0) this.deps.notifier.changed(scopes)
   }
 }

@@ -10,13 +10,16 @@ import {
   type ClientToServerEvents,
   type ServerToClientEvents,
 } from '../../shared/protocol/agent-socket'
+import type { SyncNotify } from '../../shared/protocol/sync'
 import { parseOrThrow } from '../../shared/validation'
 import type { AgentDirectory } from '../agents/agent-directory'
 import type { PresenceService } from '../agents/presence-service'
 import type { AccessClaims, AccessTokens } from '../auth/tokens'
 import type { Logger } from '../logger'
 import type { Inbox } from '../inbox/inbox'
+import { EVERYONE } from '../sync/change-log'
 import type { SyncService } from '../sync/sync-service'
+import { viewerScopes } from '../sync/sync-viewer'
 
 interface SocketData {
   claims: AccessClaims
@@ -39,6 +42,14 @@ export interface AgentNamespaceDeps {
 }
 
 const agentRoom = (agentId: string) => `agent:${agentId}`
+/** A desktop sits in the room of every change-log scope it pulls (see sync-viewer.ts). */
+const syncRoom = (scope: string) => `sync:${scope}`
+
+/** Tells the desktops of these scopes that the change log grew ('*': all of them). */
+export function notifySync(nsp: Namespace<ClientToServerEvents, ServerToClientEvents>, notice: SyncNotify, scopes: ReadonlySet<string>): void {
+  if (scopes.has(EVERYONE)) nsp.emit('sync:changed', notice)
+  else nsp.to([...scopes].map(syncRoom)).emit('sync:changed', notice)
+}
 const leadsRoom = (teamId: string) => `leads:${teamId}`
 const ADMINS_ROOM = 'admins'
 
@@ -125,6 +136,7 @@ export function attachAgentNamespace(io: Server<ClientToServerEvents, ServerToCl
       socket.disconnect(true)
       return
     }
+    await socket.join(viewerScopes({ agentId, role: agent.role, skillGroupIds: new Set(agent.skillGroupIds) }).map(syncRoom))
     socket.emit('session:welcome', { agent, presence: { ...presence, online: true }, reasonCodes, serverTime: now() })
   }
 

@@ -17,15 +17,30 @@ const CHUNK_ROWS = 500
  * the held time short and means no lock holder waits on anything but its own commit (no
  * deadlocks). SQLite has a single writer, so its seqs are already committed in order.
  */
-export async function recordChange(trx: Transaction<Database>, entity: SyncedEntity, id: string, deleted = false, at = Date.now()): Promise<number> {
+export async function recordChange(
+  trx: Transaction<Database>,
+  entity: SyncedEntity,
+  id: string,
+  deleted = false,
+  at = Date.now(),
+  scopes: readonly string[] = [EVERYONE],
+): Promise<number> {
   await lockChangeLog(trx)
-  const row = await trx
-    .insertInto('changes')
-    .values({ entity, entity_id: id, deleted: deleted ? 1 : 0, at })
-    .returning('seq')
-    .executeTakeFirstOrThrow()
-  return Number(row.seq)
+  let seq = 0
+  // One row per audience, so each desktop finds the change through its own scopes.
+  for (const scope of scopes) {
+    const row = await trx
+      .insertInto('changes')
+      .values({ entity, entity_id: id, deleted: deleted ? 1 : 0, at, scope })
+      .returning('seq')
+      .executeTakeFirstOrThrow()
+    seq = Number(row.seq)
+  }
+  return seq
 }
+
+/** The scope of changes every desktop pulls (KB, customers, reason codes). */
+export const EVERYONE = '*'
 
 /** The same for many records of one entity at once (seeding, imports), in the given order. */
 export async function recordChanges(trx: Transaction<Database>, entity: SyncedEntity, ids: readonly string[], at = Date.now()): Promise<void> {

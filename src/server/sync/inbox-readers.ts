@@ -24,7 +24,7 @@ async function visibleConversations(db: Db, viewer: SyncViewer, ids: readonly st
     .selectFrom('conversations')
     .leftJoin('agents', 'agents.id', 'conversations.assigned_agent_id')
     .selectAll('conversations')
-    .select(['agents.display_name as agent_name', 'agents.team_id as agent_team'])
+    .select(['agents.display_name as agent_name'])
     .where('conversations.id', 'in', ids)
     .execute()
   const out = new Map<string, Visible>()
@@ -56,7 +56,7 @@ async function visibleConversations(db: Db, viewer: SyncViewer, ids: readonly st
       rating: r.rating,
       version: r.version,
     }
-    if (canSeeConversation(viewer, record, r.agent_team)) out.set(r.id, { record })
+    if (canSeeConversation(viewer, record)) out.set(r.id, { record })
   }
   return out
 }

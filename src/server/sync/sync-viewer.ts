@@ -1,6 +1,8 @@
 import type { Kysely } from 'kysely'
 import type { Role } from '../../shared/domain/agent'
 import type { Database } from '../db/schema'
+import { SUPERVISORS, agentScope, skillScope } from '../inbox/conversation-scopes'
+import { EVERYONE } from './change-log'
 
 /** Who is pulling or pushing, with what decides which KB articles they may see. */
 export interface SyncViewer {
@@ -27,21 +29,24 @@ export async function loadViewer(db: Kysely<Database>, agent: { agentId: string;
   }
 }
 
+/** The change-log scopes this viewer pulls: everyone's, their own, their skill groups' queues, and supervisors'. */
+export function viewerScopes(viewer: Pick<SyncViewer, 'agentId' | 'role' | 'skillGroupIds'>): string[] {
+  const scopes = [EVERYONE, agentScope(viewer.agentId), ...[...viewer.skillGroupIds].map(skillScope)]
+  if (viewer.role === 'lead' || viewer.role === 'admin') scopes.push(SUPERVISORS)
+  return scopes
+}
+
 export function canSeeArticle(viewer: SyncViewer, skillGroupId: string | null): boolean {
   return skillGroupId === null || viewer.seesAllKb || viewer.skillGroupIds.has(skillGroupId)
 }
 
 /**
  * Which conversations reach a desktop: an agent's own and those offered to them, plus what waits in
- * the queues of their skill groups; leads see their team's and every queue's; admins see all.
+ * the queues of their skill groups. Leads and admins see every conversation: they watch the queues
+ * and reassign work across teams. conversationScopes() must reach at least these desktops.
  */
-export function canSeeConversation(
-  viewer: SyncViewer,
-  conversation: { assignedAgentId: string | null; status: string; skillGroupId: string },
-  assigneeTeamId: string | null,
-): boolean {
-  if (viewer.role === 'admin') return true
+export function canSeeConversation(viewer: SyncViewer, conversation: { assignedAgentId: string | null; status: string; skillGroupId: string }): boolean {
+  if (viewer.role === 'admin' || viewer.role === 'lead') return true
   if (conversation.assignedAgentId === viewer.agentId) return true
-  if (conversation.status === 'queued') return viewer.role === 'lead' || viewer.skillGroupIds.has(conversation.skillGroupId)
-  return viewer.role === 'lead' && assigneeTeamId !== null && assigneeTeamId === viewer.teamId
+  return conversation.status === 'queued' && viewer.skillGroupIds.has(conversation.skillGroupId)
 }

@@ -174,6 +174,12 @@ async function build(db: Kysely<any>): Promise<void> {
     .values(dispositions.map(([code]) => ({ entity: 'disposition_code', entity_id: code, deleted: 0, at: now })))
     .execute()
 
+  // Who a change concerns: '*' everyone (KB, customers), or one audience of a conversation ('agent:<id>',
+  // 'skill:<group id>', 'sup' for leads and admins). A desktop pulls only the scopes it belongs to, and
+  // only those desktops are told, so one chat message does not make every desktop of the centre pull.
+  await db.schema.alterTable('changes').addColumn('scope', 'text', (c) => c.notNull().defaultTo('*')).execute()
+  await db.schema.createIndex('changes_scope').on('changes').columns(['scope', 'seq']).execute()
+
   // A VIP customer can have their own agent (VIP受理专席); VIP groups take VIP tiers first.
   await db.schema.alterTable('customers').addColumn('dedicated_agent_id', 'text').execute()
   await db.schema.alterTable('skill_groups').addColumn('vip', 'integer', (c) => c.notNull().defaultTo(0)).execute()
@@ -181,6 +187,8 @@ async function build(db: Kysely<any>): Promise<void> {
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export async function down(db: Kysely<any>): Promise<void> {
+  await db.schema.dropIndex('changes_scope').execute()
+  await db.schema.alterTable('changes').dropColumn('scope').execute()
   for (const table of ['disposition_codes', 'canned_responses', 'sla_policies', 'conversation_events', 'messages', 'conversations', 'attachments']) {
     await db.schema.dropTable(table).ifExists().execute()
   }

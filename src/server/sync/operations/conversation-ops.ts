@@ -64,7 +64,7 @@ async function insertSystemLine(context: OpContext, changes: ChangeSet, conversa
       created_at: context.now,
     })
     .execute()
-  changes.add('message', id)
+  changes.add('message', id, conversationId)
 }
 
 async function writeMessage(context: OpContext, payload: PayloadOf<'conversation.reply'>, direction: 'out' | 'note'): Promise<OpOutcome> {
@@ -103,7 +103,7 @@ async function writeMessage(context: OpContext, payload: PayloadOf<'conversation
       created_at: now,
     })
     .execute()
-  changes.add('message', payload.messageId)
+  changes.add('message', payload.messageId, conversation.id)
   if (direction === 'out') {
     await updateConversation(trx, changes, conversation.id, {
       first_responded_at: conversation.first_responded_at ?? now,
@@ -113,8 +113,8 @@ async function writeMessage(context: OpContext, payload: PayloadOf<'conversation
     }, now)
     context.after((inbox) => inbox.deliver(payload.messageId))
   }
-  await changes.flush(trx, now)
-  return applied()
+  const scopes = await changes.flush(trx, now)
+  return applied(true, scopes)
 }
 
 export const applyConversationReply = (context: OpContext, payload: PayloadOf<'conversation.reply'>): Promise<OpOutcome> => writeMessage(context, payload, 'out')
@@ -132,8 +132,8 @@ export async function applyConversationAccept(context: OpContext, { conversation
   const changes = new ChangeSet()
   await updateConversation(trx, changes, conversationId, { status: 'open', offer_expires_at: null }, now)
   await logEvent(trx, { conversationId, kind: 'accepted', agentId: viewer.agentId, at: now })
-  await changes.flush(trx, now)
-  return applied()
+  const scopes = await changes.flush(trx, now)
+  return applied(true, scopes)
 }
 
 export async function applyConversationDecline(context: OpContext, { conversationId }: PayloadOf<'conversation.decline'>): Promise<OpOutcome> {
@@ -147,9 +147,9 @@ export async function applyConversationDecline(context: OpContext, { conversatio
   await updateConversation(trx, changes, conversationId, { status: 'queued', assigned_agent_id: null, offer_expires_at: null }, now)
   await logEvent(trx, { conversationId, kind: 'declined', agentId: viewer.agentId, at: now })
   await relogMessages(trx, changes, conversationId)
-  await changes.flush(trx, now)
+  const scopes = await changes.flush(trx, now)
   context.after((inbox) => inbox.routingNeeded())
-  return applied()
+  return applied(true, scopes)
 }
 
 export async function applyConversationResolve(context: OpContext, payload: PayloadOf<'conversation.resolve'>): Promise<OpOutcome> {
@@ -176,12 +176,12 @@ export async function applyConversationResolve(context: OpContext, payload: Payl
       .execute()
     changes.add('interaction', interactionId)
   }
-  await changes.flush(trx, now)
+  const scopes = await changes.flush(trx, now)
   context.after((inbox) => {
     inbox.sendSurvey(conversation.id)
     inbox.routingNeeded()
   })
-  return applied()
+  return applied(true, scopes)
 }
 
 export async function applyConversationReopen(context: OpContext, { conversationId }: PayloadOf<'conversation.reopen'>): Promise<OpOutcome> {
@@ -200,8 +200,8 @@ export async function applyConversationReopen(context: OpContext, { conversation
     sla_alarmed: conversation.sla_alarmed.split(',').filter((b) => b !== 'resolution').join(','),
   }, now)
   await logEvent(trx, { conversationId, kind: 'reopened', agentId: viewer.agentId, at: now })
-  await changes.flush(trx, now)
-  return applied()
+  const scopes = await changes.flush(trx, now)
+  return applied(true, scopes)
 }
 
 export async function applyConversationTransfer(context: OpContext, payload: PayloadOf<'conversation.transfer'>): Promise<OpOutcome> {
@@ -228,7 +228,7 @@ export async function applyConversationTransfer(context: OpContext, payload: Pay
     await logEvent(trx, { conversationId: conversation.id, kind: 'transferred', agentId: null, detail: `${group.id} ${note}`.trim(), at: now })
   }
   await relogMessages(trx, changes, conversation.id)
-  await changes.flush(trx, now)
+  const scopes = await changes.flush(trx, now)
   context.after((inbox) => {
     inbox.routingNeeded()
     if (alertTo) {
@@ -238,7 +238,7 @@ export async function applyConversationTransfer(context: OpContext, payload: Pay
       )
     }
   })
-  return applied()
+  return applied(true, scopes)
 }
 
 export async function applyConversationRead(context: OpContext, { conversationId }: PayloadOf<'conversation.read'>): Promise<OpOutcome> {
@@ -248,8 +248,8 @@ export async function applyConversationRead(context: OpContext, { conversationId
   if (conversation.assigned_agent_id !== context.viewer.agentId || conversation.unread === 0) return applied(false)
   const changes = new ChangeSet()
   await updateConversation(context.trx, changes, conversationId, { unread: 0 }, context.now)
-  await changes.flush(context.trx, context.now)
-  return applied()
+  const scopes = await changes.flush(context.trx, context.now)
+  return applied(true, scopes)
 }
 
 export async function applyConversationSnooze(context: OpContext, payload: PayloadOf<'conversation.snooze'>): Promise<OpOutcome> {
@@ -257,8 +257,8 @@ export async function applyConversationSnooze(context: OpContext, payload: Paylo
   if ('outcome' in loaded) return loaded.outcome
   const changes = new ChangeSet()
   await updateConversation(context.trx, changes, payload.conversationId, { snoozed_until: payload.until }, context.now)
-  await changes.flush(context.trx, context.now)
-  return applied()
+  const scopes = await changes.flush(context.trx, context.now)
+  return applied(true, scopes)
 }
 
 export async function applyConversationLinkCustomer(context: OpContext, payload: PayloadOf<'conversation.linkCustomer'>): Promise<OpOutcome> {
@@ -290,6 +290,6 @@ export async function applyConversationLinkCustomer(context: OpContext, payload:
       changes.add('customer', customer.id)
     }
   }
-  await changes.flush(trx, now)
-  return applied()
+  const scopes = await changes.flush(trx, now)
+  return applied(true, scopes)
 }

@@ -30,10 +30,12 @@ export interface AfterCommit {
  * A handler checks everything before it writes, and says `rejected` rather than throwing for
  * anything the op itself got wrong; a throw means the server failed, not the op.
  */
-export type OpOutcome = { status: 'applied'; changed: boolean } | { status: 'rejected'; error: ErrorInfo }
+export type OpOutcome =
+  | { status: 'applied'; changed: boolean; /** Change-log scopes to notify; absent means everyone. */ scopes?: ReadonlySet<string> }
+  | { status: 'rejected'; error: ErrorInfo }
 
 export type PayloadOf<T extends Operation['type']> = Extract<Operation, { type: T }>['payload']
 
-export const applied = (changed = true): OpOutcome => ({ status: 'applied', changed })
+export const applied = (changed = true, scopes?: ReadonlySet<string>): OpOutcome => (scopes ? { status: 'applied', changed, scopes } : { status: 'applied', changed })
 
 export const rejected = (code: ErrorCode, message: string): OpOutcome => ({ status: 'rejected', error: { code, message } })
