@@ -6,7 +6,7 @@ import type { Logger } from '../logger'
 import { latestSeq } from './change-log'
 import { readCustomers, readInteractions, readKbArticles, readKbCategories, readKbSignoffs, readReasonCodes } from './record-readers'
 import { readCannedResponses, readConversations, readDispositionCodes, readMessages } from './inbox-readers'
-import { canSeeArticle, type SyncViewer } from './sync-viewer'
+import { canSeeArticle, viewerScopes, type SyncViewer } from './sync-viewer'
 import { concernsSettingViewer, readSettings } from '../settings/setting-records'
 
 interface ChangeRow {
@@ -33,15 +33,21 @@ export async function pullChanges(db: Kysely<Database>, viewer: SyncViewer, requ
     // Never issued here (the database was restored or replaced): the desktop starts over.
     return { changes: [], cursor: 0, latest: newest, hasMore: true, reset: true }
   }
+  // Only the scopes this viewer belongs to: another agent's chat traffic is not even read.
   const rows = (await db
     .selectFrom('changes')
     .select(['seq', 'entity', 'entity_id', 'deleted'])
+    .where('scope', 'in', viewerScopes(viewer))
     .where('seq', '>', request.cursor)
     .orderBy('seq')
     .limit(request.limit)
     .execute()) as ChangeRow[]
-  // The page covers every row read, including those this agent must not see.
-  const cursor = rows.length > 0 ? Number((rows[rows.length - 1] as ChangeRow).seq) : request.cursor
+  const lastRead = rows.length > 0 ? Number((rows[rows.length - 1] as ChangeRow).seq) : request.cursor
+  // A short page saw everything of the viewer's up to the newest seq (seqs become visible in order,
+  // see recordChange), so the cursor moves past other people's changes too; a full page stops at
+  // its last row.
+  const full = rows.length === request.limit
+  const cursor = full ? lastRead : Math.max(lastRead, newest)
   const latest = Math.max(newest, cursor)
 
   const page = latestPerRecord(rows.filter((row) => concernsViewer(row, viewer)))

@@ -4,6 +4,7 @@ import { OperationSchema, type Operation, type OperationResult, type SyncPushRes
 import type { PresenceService } from '../agents/presence-service'
 import type { Database } from '../db/schema'
 import type { Logger } from '../logger'
+import { EVERYONE } from './change-log'
 import { claimOp, duplicateOf, findOp, markRejected } from './applied-ops'
 import { KeyedQueue } from './keyed-queue'
 import { applyCustomerNote } from './operations/customer-note'
@@ -43,6 +44,8 @@ interface Applied {
   result: OperationResult
   /** The change log grew. */
   changed: boolean
+  /** Change-log scopes the op wrote to; absent means everyone. */
+  scopes?: ReadonlySet<string>
 }
 
 type TransactionalOp = Exclude<Operation, { type: 'agentState.set' }>
@@ -68,13 +71,13 @@ export class OperationApplier {
     })
     return this.perAgent.run(viewer.agentId, async () => {
       const results: OperationResult[] = []
-      let changed = false
+      const scopes = new Set<string>()
       for (const [index, op] of ops.entries()) {
         const outcome = await this.applyOne(viewer, op, ids[index] as string)
         results.push(outcome.result)
-        changed ||= outcome.changed
+        if (outcome.changed) for (const scope of outcome.scopes ?? [EVERYONE]) scopes.add(scope)
       }
-      if (changed) this.deps.notifier.changed()
+      if (scopes.size > 0) this.deps.notifier.changed(scopes)
       return { results }
     })
   }
@@ -154,7 +157,9 @@ export class OperationApplier {
   }
 
   private async settle(trx: OpContext['trx'], opId: string, outcome: OpOutcome): Promise<Applied> {
-    if (outcome.status === 'applied') return { result: { id: opId, status: 'applied' }, changed: outcome.changed }
+    if (outcome.status === 'applied') {
+      return { result: { id: opId, status: 'applied' }, changed: outcome.changed, ...(outcome.scopes ? { scopes: outcome.scopes } : {}) }
+    }
     await markRejected(trx, opId, outcome.error)
     return { result: { id: opId, status: 'rejected', error: outcome.error }, changed: false }
   }
