@@ -18,6 +18,7 @@ import { registerSettingsRoutes } from './settings/settings-routes'
 import { createLogger, type Logger } from './logger'
 import { attachAgentNamespace } from './realtime/agent-namespace'
 import { AttachmentStore } from './attachments/attachment-store'
+import { attachQqChannel, type QqChannelAttachment } from './channels/qq'
 import { Inbox } from './inbox/inbox'
 import { Router } from './inbox/router'
 import { SlaMonitor } from './inbox/sla-monitor'
@@ -40,6 +41,8 @@ export interface CentralServer {
   router: Router
   slaMonitor: SlaMonitor
   attachments: AttachmentStore
+  /** The QQ-group channel (OneBot v11): its configuration and live connections. */
+  qq: QqChannelAttachment
   stop(): Promise<void>
 }
 
@@ -84,6 +87,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     alert: (...args: Parameters<Inbox['raiseAlert']>) => inbox.raiseAlert(...args),
   }
   const sync = new SyncService({ db, presence, notifier: syncNotifier, log, followUps })
+  const qq = await attachQqChannel({ app, inbox, attachments, db, tokens, log })
   attachAgentNamespace(io, { tokens, directory, presence, sync, inbox, log })
 
   await app.listen({ host: config.host, port: config.port })
@@ -106,7 +110,10 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     router,
     slaMonitor,
     attachments,
+    qq,
     async stop() {
+      // No more customer messages once the inbox starts stopping.
+      await qq.stop()
       await slaMonitor.stop()
       await router.stop()
       await inbox.stop()

@@ -4,6 +4,7 @@ import * as m001 from './migrations/001-initial'
 import * as m002 from './migrations/002-sync'
 import * as m003 from './migrations/003-inbox'
 import * as m004 from './migrations/004-kb'
+import * as m005 from './migrations/005-qq'
 
 /** Migrations are compiled in, in order; their names are their versions. */
 const migrations: Record<string, Migration> = {
@@ -11,6 +12,7 @@ const migrations: Record<string, Migration> = {
   '002-sync': m002,
   '003-inbox': m003,
   '004-kb': m004,
+  '005-qq': m005,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -318,6 +318,28 @@ export interface AgentSettingsTable {
   updated_at: number
 }
 
+/** A bot account a OneBot v11 implementation logs in as (migration 005). */
+export interface QqAccountsTable {
+  self_id: string
+  name: string
+  access_token: string
+  forward_ws_url: string | null
+  enabled: number
+  created_at: number
+  updated_at: number
+}
+
+/** A QQ group watched by a bot account, routed to a skill group (migration 005). */
+export interface QqGroupsTable {
+  self_id: string
+  group_id: string
+  name: string
+  skill_group_id: string
+  enabled: number
+  created_at: number
+  updated_at: number
+}
+
 export interface Database {
   teams: TeamsTable
   agents: AgentsTable
@@ -347,6 +369,8 @@ export interface Database {
   kb_article_versions: KbArticleVersionsTable
   centre_settings: CentreSettingsTable
   agent_settings: AgentSettingsTable
+  qq_accounts: QqAccountsTable
+  qq_groups: QqGroupsTable
 }
 
 export type AgentRow = Selectable<AgentsTable>
