@@ -18,6 +18,7 @@ import { registerSettingsRoutes } from './settings/settings-routes'
 import { createLogger, type Logger } from './logger'
 import { attachAgentNamespace } from './realtime/agent-namespace'
 import { AttachmentStore } from './attachments/attachment-store'
+import { attachEmailChannel, type EmailChannel } from './channels/email/email-channel'
 import { attachQqChannel, type QqChannelAttachment } from './channels/qq'
 import { Inbox } from './inbox/inbox'
 import { Router } from './inbox/router'
@@ -41,6 +42,8 @@ export interface CentralServer {
   router: Router
   slaMonitor: SlaMonitor
   attachments: AttachmentStore
+  /** The email channel: support mailboxes received by IMAP, answered by SMTP. */
+  email: EmailChannel
   /** The QQ-group channel (OneBot v11): its configuration and live connections. */
   qq: QqChannelAttachment
   stop(): Promise<void>
@@ -88,6 +91,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   }
   const sync = new SyncService({ db, presence, notifier: syncNotifier, log, followUps })
   const qq = await attachQqChannel({ app, inbox, attachments, db, tokens, log })
+  const email = await attachEmailChannel({ app, db, inbox, attachments, notifier: syncNotifier, tokens, log })
   attachAgentNamespace(io, { tokens, directory, presence, sync, inbox, log })
 
   await app.listen({ host: config.host, port: config.port })
@@ -95,6 +99,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   const port = typeof address === 'object' && address ? address.port : config.port
   const url = `http://${config.host}:${port}`
   log.info({ url }, 'central server listening')
+  await email.start(url)
   slaMonitor.start()
   void router.kick()
   void inbox.resumePending().catch((err: unknown) => log.error({ err }, 'resuming pending deliveries failed'))
@@ -110,8 +115,10 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     router,
     slaMonitor,
     attachments,
+    email,
     qq,
     async stop() {
+      await email.stop()
       // No more customer messages once the inbox starts stopping.
       await qq.stop()
       await slaMonitor.stop()

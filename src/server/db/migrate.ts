@@ -5,6 +5,7 @@ import * as m002 from './migrations/002-sync'
 import * as m003 from './migrations/003-inbox'
 import * as m004 from './migrations/004-kb'
 import * as m005 from './migrations/005-qq'
+import * as m006 from './migrations/006-email'
 
 /** Migrations are compiled in, in order; their names are their versions. */
 const migrations: Record<string, Migration> = {
@@ -13,6 +14,7 @@ const migrations: Record<string, Migration> = {
   '003-inbox': m003,
   '004-kb': m004,
   '005-qq': m005,
+  '006-email': m006,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -340,6 +340,37 @@ export interface QqGroupsTable {
   updated_at: number
 }
 
+/** A support mailbox of the email channel (migration 006). */
+export interface EmailMailboxesTable {
+  id: string
+  address: string
+  display_name: string
+  imap_host: string
+  imap_port: number
+  imap_secure: number
+  imap_user: string
+  imap_password: string
+  smtp_host: string
+  smtp_port: number
+  smtp_secure: number
+  smtp_user: string
+  smtp_password: string
+  skill_group_id: string
+  enabled: number
+  poll_interval_ms: number
+  created_at: number
+  updated_at: number
+}
+
+/** Where receiving of a mailbox's INBOX stopped (migration 006). */
+export interface EmailSyncStateTable {
+  mailbox_id: string
+  /** UIDVALIDITY as decimal text (it is a 32-bit unsigned number, kept exact). */
+  uid_validity: string
+  last_uid: number
+  updated_at: number
+}
+
 export interface Database {
   teams: TeamsTable
   agents: AgentsTable
@@ -371,6 +402,8 @@ export interface Database {
   agent_settings: AgentSettingsTable
   qq_accounts: QqAccountsTable
   qq_groups: QqGroupsTable
+  email_mailboxes: EmailMailboxesTable
+  email_sync_state: EmailSyncStateTable
 }
 
 export type AgentRow = Selectable<AgentsTable>
