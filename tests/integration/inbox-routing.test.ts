@@ -251,6 +251,28 @@ describe('inbox routing and conversation operations', () => {
     expect([...seen.conversations.values()].map((c) => c.skillGroupId)).toEqual(['s2'])
   })
 
+  it('creates a customer for an unknown sender and recognises them next time', async () => {
+    await start()
+    const agent1 = await connect('agent1')
+    const { conversationId } = await centre.server.inbox.receive(inbound('55555', '我是新用户，想办宽带'))
+    await eventually(async () => (await conversation(conversationId)).assigned_agent_id === 'a1', 'the offer')
+    expect((await conversation(conversationId)).customer_id).toBeNull()
+    const create = (contacts: { kind: 'phone' | 'email' | 'qq'; value: string }[]) =>
+      conversationOp('customer.create', {
+        customerId: crypto.randomUUID(), name: '孙新', tier: '银', kind: 'person', company: null, city: '杭州', contacts, linkConversationId: conversationId,
+      })
+    expect(await pushOne(agent1, create([{ kind: 'phone', value: '不是号码' }]))).toMatchObject({ status: 'rejected', error: { code: 'invalid_argument' } })
+    const good = create([{ kind: 'phone', value: '+86 139-0000-1234' }])
+    expect(await pushOne(agent1, good)).toMatchObject({ status: 'applied' })
+    const linked = await conversation(conversationId)
+    expect(linked).toMatchObject({ tier: '银', priority: 3 })
+    const contacts = await centre.server.db.selectFrom('customer_contacts').select(['kind', 'normalized']).where('customer_id', '=', linked.customer_id as string).orderBy('kind').execute()
+    expect(contacts).toEqual([{ kind: 'phone', normalized: '13900001234' }, { kind: 'qq', normalized: '55555' }])
+    // A later thread of the same QQ member is recognised as this customer.
+    const later = await centre.server.inbox.receive(inbound('55555', '另一个问题', { threadKey: '900:778:55555' }))
+    expect((await conversation(later.conversationId)).customer_id).toBe(linked.customer_id)
+  })
+
   it('files a redelivered message once and threads follow-ups into the same conversation', async () => {
     await start()
     const first = inbound('10002', '第一条')

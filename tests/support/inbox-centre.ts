@@ -5,18 +5,19 @@
 import type { Socket } from 'socket.io-client'
 import type { ConversationRecord, InboxAlert, MessageRecord } from '../../src/shared/domain/conversations'
 import type { Result } from '../../src/shared/errors'
-import type { Operation, OperationResult, SyncChange } from '../../src/shared/protocol/sync'
+import type { z } from 'zod'
+import type { Operation, OperationResult, OperationSchema, SyncChange } from '../../src/shared/protocol/sync'
 import { okValue, pullAll, pushOps } from './sync-centre'
 
-export type ConversationOp = Extract<Operation, { type: `conversation.${string}` }>
+/** What a desktop may send: defaults of the schema may be left out. */
+type PayloadOf<T extends Operation['type']> = Extract<z.input<typeof OperationSchema>, { type: T }>['payload']
 
-type PayloadOf<T extends ConversationOp['type']> = Extract<ConversationOp, { type: T }>['payload']
-
-export function conversationOp<T extends ConversationOp['type']>(type: T, payload: PayloadOf<T>): Operation {
-  return { id: crypto.randomUUID(), type, payload, createdAt: Date.now() } as Operation
+/** An operation as a desktop queues it (any type; named for the inbox, where most are used). */
+export function conversationOp<T extends Operation['type']>(type: T, payload: PayloadOf<T>): Extract<Operation, { type: T }> {
+  return { id: crypto.randomUUID(), type, payload, createdAt: Date.now() } as Extract<Operation, { type: T }>
 }
 
-export const replyOp = (conversationId: string, text: string, extra: Partial<PayloadOf<'conversation.reply'>> = {}): Operation =>
+export const replyOp = (conversationId: string, text: string, extra: Partial<PayloadOf<'conversation.reply'>> = {}): Extract<Operation, { type: 'conversation.reply' }> =>
   conversationOp('conversation.reply', { conversationId, messageId: crypto.randomUUID(), text, attachmentIds: [], replyToId: null, ...extra })
 
 /** Pushes one op and returns its result. */

@@ -7,6 +7,7 @@ import type { Logger } from '../logger'
 import { EVERYONE } from './change-log'
 import { claimOp, duplicateOf, findOp, markRejected } from './applied-ops'
 import { KeyedQueue } from './keyed-queue'
+import { applyCustomerCreate } from './operations/customer-create'
 import { applyCustomerNote } from './operations/customer-note'
 import { applyCustomerUpdate } from './operations/customer-update'
 import { applyKbSignoff } from './operations/kb-signoff'
@@ -193,6 +194,8 @@ function runHandler(context: OpContext, op: TransactionalOp): Promise<OpOutcome>
       return applyConversationSnooze(context, op.payload)
     case 'conversation.linkCustomer':
       return applyConversationLinkCustomer(context, op.payload)
+    case 'customer.create':
+      return applyCustomerCreate(context, op.payload)
     case 'settings.set':
       return applySettingsSet(context, op.payload)
   }

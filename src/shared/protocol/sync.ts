@@ -96,6 +96,7 @@ export const operationTypes = [
   'conversation.read',
   'conversation.snooze',
   'conversation.linkCustomer',
+  'customer.create',
   'settings.set',
 ] as const
 
@@ -175,6 +176,22 @@ export const OperationSchema = z.discriminatedUnion('type', [
   op('conversation.read', z.object({ conversationId }).strict()),
   op('conversation.snooze', z.object({ conversationId, until: z.number().int().positive().nullable() }).strict()),
   op('conversation.linkCustomer', z.object({ conversationId, customerId: z.string().min(1).max(64) }).strict()),
+  /** A new customer from an unknown sender, linked to the conversation it came from when one is named. */
+  op(
+    'customer.create',
+    z
+      .object({
+        customerId: z.uuid(),
+        name: z.string().trim().min(1).max(200),
+        tier: z.enum(['钻', '金', '银', '基础', '1A', '2A', '3A', '4A', '5A']).default('基础'),
+        kind: z.enum(['person', 'enterprise']).default('person'),
+        company: z.string().trim().max(200).nullable().default(null),
+        city: z.string().trim().max(100).nullable().default(null),
+        contacts: z.array(z.object({ kind: z.enum(['phone', 'email', 'qq']), value: z.string().trim().min(1).max(256) }).strict()).max(10).default([]),
+        linkConversationId: z.string().min(1).max(64).nullable().default(null),
+      })
+      .strict(),
+  ),
   /** One of the agent's own preferences; follows them to their other desktops. */
   op('settings.set', AgentSettingChangeSchema),
 ])

@@ -22,6 +22,9 @@ import type { ServerConnection } from '../connection/server-connection'
 import { OutboxSender } from '../sync/outbox-sender'
 import { SyncDown } from '../sync/sync-down'
 import { INBOX_ENTITIES, InboxWorkspace } from './inbox-workspace'
+import { ServerFiles } from '../connection/server-files'
+import { KbFiles } from './kb-files'
+import { SETTINGS_ENTITIES, SettingsWorkspace } from './settings-workspace'
 
 interface WorkspaceEvents {
   sync: [SyncStatus]
@@ -46,6 +49,8 @@ const entitiesOf: Record<Operation['type'], string[]> = {
   'conversation.read': INBOX_ENTITIES,
   'conversation.snooze': INBOX_ENTITIES,
   'conversation.linkCustomer': INBOX_ENTITIES,
+  'customer.create': ['customer', ...INBOX_ENTITIES],
+  'settings.set': SETTINGS_ENTITIES,
 }
 
 /**
@@ -56,6 +61,10 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
   readonly syncDown: SyncDown
   /** Conversations, messages and the composer's lists, from the cache; actions queued like the rest. */
   readonly inbox: InboxWorkspace
+  /** Attachment bytes (KB files kept for offline use, uploads) and KB history. */
+  readonly files: KbFiles
+  /** The centre's settings and the agent's own preferences. */
+  readonly settings: SettingsWorkspace
   private readonly outbox: OutboxSender
   private readonly detach: Array<() => void> = []
 
@@ -70,9 +79,19 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
     this.outbox = new OutboxSender(cache, (ops) => connection.request('sync:push', { ops }), () => connection.isOnline)
     this.syncDown.on('status', (status) => this.emit('sync', status))
     this.inbox = new InboxWorkspace(cache, agent, (entities) => this.afterLocalAction(entities))
+    const serverFiles = new ServerFiles({
+      current: () => {
+        const baseUrl = connection.status.serverUrl
+        const accessToken = connection.accessToken
+        return connection.isOnline && baseUrl && accessToken ? { baseUrl, accessToken } : null
+      },
+    })
+    this.files = new KbFiles(cache, serverFiles, () => connection.isOnline, () => this.emit('dataChanged', ['kb_attachment']))
+    this.settings = new SettingsWorkspace(cache, (entities) => this.afterLocalAction(entities))
     this.syncDown.on('applied', (entities) => {
       this.emit('dataChanged', entities)
       if (entities.includes('kb_article') || entities.includes('kb_signoff')) void this.announceSignoffs()
+      if (entities.includes('kb_article')) void this.files.prefetch()
     })
     this.outbox.on('delivered', (types) => {
       void this.announceOutbox()
@@ -100,6 +119,7 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
   async catchUp(): Promise<void> {
     await this.outbox.flush().catch(() => undefined)
     await this.syncDown.request()
+    void this.files.prefetch()
   }
 
   // --- knowledge base ------------------------------------------------------------------------
