@@ -133,6 +133,7 @@ export function generateKbCorpus(count: number, seed = 42): KbCorpus {
       skillGroupId: restricted ? pick(skillGroupIds) : null,
       version: 1 + Math.floor(random() * 3),
       updatedAt: base - Math.floor(random() * 700) * 86_400_000,
+      attachments: [],
     })
   }
   return { categories, articles, skillGroupIds }

@@ -17,7 +17,7 @@ const SKILL_A = 'sg-test-a'
 const SKILL_B = 'sg-test-b'
 
 function article(id: string, fields: Partial<KbArticleRecord> & Pick<KbArticleRecord, 'title' | 'body'>): KbArticleRecord {
-  return { id, categoryId: 'cat-test', tags: [], mandatory: false, skillGroupId: null, version: 1, updatedAt: Date.UTC(2025, 0, 1), ...fields }
+  return { id, categoryId: 'cat-test', tags: [], mandatory: false, skillGroupId: null, version: 1, updatedAt: Date.UTC(2025, 0, 1), attachments: [], ...fields }
 }
 
 /** Articles whose matches are known: the demo KB never uses these made-up words. */

@@ -52,6 +52,7 @@ export function toChanges(dataset: DemoDataset, options: { firstSeq?: number } =
     skillGroupId: a.skill_group_id,
     version: a.version,
     updatedAt: a.updated_at,
+    attachments: [],
   }))
   const customers = customerRecords(dataset)
   const staffNames = new Map(dataset.organisation.staff.map((s) => [s.id, s.display_name]))

@@ -1,4 +1,5 @@
 import { agentSettingId } from '../../shared/domain/settings'
+import { agentScope } from '../inbox/conversation-scopes'
 import { recordChange } from '../sync/change-log'
 import { applied, type OpContext, type OpOutcome, type PayloadOf } from '../sync/operations/op-outcome'
 
@@ -22,6 +23,8 @@ export async function applySettingsSet({ trx, viewer, now }: OpContext, payload:
     .values({ agent_id: viewer.agentId, key: payload.key, value, updated_at: now })
     .onConflict((oc) => oc.columns(['agent_id', 'key']).doUpdateSet({ value, updated_at: now }))
     .execute()
-  await recordChange(trx, 'setting', agentSettingId(viewer.agentId, payload.key), false, now)
-  return applied()
+  // Only this agent's desktops read the change (and are told of it).
+  const scope = agentScope(viewer.agentId)
+  await recordChange(trx, 'setting', agentSettingId(viewer.agentId, payload.key), false, now, [scope])
+  return applied(true, new Set([scope]))
 }

@@ -13,6 +13,10 @@ import {
   TeamMemberSchema,
 } from '../domain/agent'
 import { ForceStateSchema } from '../protocol/agent-socket'
+import { AttachmentRefSchema } from '../domain/conversations'
+import { AgentSettingChangeSchema, SettingsViewSchema } from '../domain/settings'
+import { KbArticleHistorySchema } from '../protocol/kb-api'
+import { AttachmentContentSchema, AttachmentUploadInputSchema } from './attachment-views'
 import { isAgentApiEventName, isAgentApiMethodName, type AgentApiEventName, type AgentApiMethodName } from './agent-api-names'
 import {
   AddNoteInputSchema,
@@ -101,6 +105,15 @@ export const agentApiMethods = {
   'kb.categories': { input: Empty, output: z.array(KbCategoryViewSchema) },
   'kb.pendingSignoffs': { input: Empty, output: z.array(PendingSignoffSchema) },
   'kb.signoff': { input: z.object({ articleId: z.string().min(1).max(64) }).strict(), output: KbArticleViewSchema },
+  /** The article's versions, newest first: fetched when online, from the cache offline. */
+  'kb.versions': { input: z.object({ articleId: z.string().min(1).max(64) }).strict(), output: KbArticleHistorySchema },
+  /** A file's bytes: from the cache, else fetched (online) and kept. */
+  'attachments.get': { input: ById, output: AttachmentContentSchema },
+  /** Online only: uploads a file for a message or an article; returns its ref. */
+  'attachments.upload': { input: AttachmentUploadInputSchema, output: AttachmentRefSchema },
+  'settings.get': { input: Empty, output: SettingsViewSchema },
+  /** One of the agent's preferences; works offline and follows the agent to their other desktops. */
+  'settings.set': { input: AgentSettingChangeSchema, output: SettingsViewSchema },
   'customers.search': { input: CustomerSearchInputSchema, output: z.array(CustomerSummarySchema) },
   'customers.lookup': { input: CustomerLookupInputSchema, output: z.array(CustomerSummarySchema) },
   'customers.get': { input: ById, output: CustomerCardSchema.nullable() },

@@ -16,6 +16,10 @@ import type { SyncCache } from './cache-protocol'
 import { lookupCustomers, searchCustomers } from './customer-search'
 import { customerName, discardLocalUpdate, localUpdateDelivered, recordLocalUpdate, refreshCustomer } from './customer-store'
 import * as drafts from './drafts'
+import * as kbExtras from './kb-attachments'
+import * as settingsStore from './settings-store'
+import type { SettingsView } from '../../../shared/domain/settings'
+import type { KbArticleHistory } from '../../../shared/protocol/kb-api'
 import * as inbox from './inbox-cache'
 import { customerCard, discardLocalNote, interactionView, recordLocalNote } from './interactions'
 import { articleTitle, discardLocalSignoff, getArticle, kbCategories, pendingSignoffs, recordLocalSignoff } from './kb-store'
@@ -62,6 +66,7 @@ export class CacheStore implements SyncCache {
         if (op.type === 'customer.update') discardLocalUpdate(sql, op.id)
         else if (op.type === 'customer.note') discardLocalNote(sql, op.id)
         else if (op.type === 'kb.signoff') discardLocalSignoff(sql, op.id)
+        else if (op.type === 'settings.set') settingsStore.discardLocalSetting(sql, op.id)
         else if (inbox.isConversationOp(op)) inbox.discardLocalAction(sql, op)
       },
       requeued: (op) => {
@@ -86,6 +91,8 @@ export class CacheStore implements SyncCache {
         const fields = Object.keys(op.payload.changes).map((k) => CHANGE_LABELS[k] ?? k)
         return `修改客户资料：${name}（${fields.join('、') || '无改动'}）`
       }
+      case 'settings.set':
+        return `设置：${op.payload.key} = ${JSON.stringify(op.payload.value)}`
       case 'agentState.set':
         return `切换状态：${STATE_NAMES[op.payload.state]}${op.payload.reasonCode ? `（${op.payload.reasonCode}）` : ''}`
       default:
@@ -232,6 +239,41 @@ export class CacheStore implements SyncCache {
 
   dispositionCodes(): DispositionCodeRecord[] {
     return inbox.dispositionCodes(this.sql)
+  }
+
+  // --- attachments, KB history, settings ------------------------------------------------------
+
+  attachmentFile(id: string): kbExtras.AttachmentFile | null {
+    return kbExtras.attachmentFile(this.sql, parseOrThrow(z.string().min(1).max(64), id, 'attachment id'))
+  }
+
+  storeAttachmentFile(ref: { id: string; name: string; mime: string; size: number }, data: Uint8Array): void {
+    this.sql.transaction(() => kbExtras.storeAttachmentFile(this.sql, ref, data, this.now()))
+  }
+
+  missingKbAttachments(limit: number): { id: string; name: string; mime: string; size: number }[] {
+    return kbExtras.missingKbAttachments(this.sql, parseOrThrow(LimitSchema, limit, 'limit'))
+  }
+
+  kbVersions(articleId: string): KbArticleHistory | null {
+    return kbExtras.kbVersions(this.sql, parseOrThrow(z.string().min(1).max(64), articleId, 'article id'))
+  }
+
+  storeKbVersions(history: KbArticleHistory): void {
+    this.sql.transaction(() => kbExtras.storeKbVersions(this.sql, history, this.now()))
+  }
+
+  settings(): SettingsView {
+    return settingsStore.settingsView(this.sql)
+  }
+
+  setSetting(input: Extract<Operation, { type: 'settings.set' }>): SettingsView {
+    const op = operation(input, 'settings.set')
+    this.sql.durableTransaction(() => {
+      outbox.insertOperation(this.sql, op)
+      settingsStore.recordLocalSetting(this.sql, op)
+    })
+    return settingsStore.settingsView(this.sql)
   }
 
   // --- drafts --------------------------------------------------------------------------------

@@ -6,6 +6,7 @@ import type { Operation } from '../../../shared/protocol/sync'
 import { titleKey, visibilityText } from './kb-index-keys'
 import { indexText, plainText } from './kb-text'
 import type { Sqlite } from './sqlite'
+import { articleAttachments } from './kb-attachments'
 
 export interface ArticleRow {
   doc: number
@@ -31,6 +32,8 @@ export function articleRecord(row: ArticleRow): KbArticleRecord {
     skillGroupId: row.skill_group_id,
     version: row.version,
     updatedAt: row.updated_at,
+    // Search hits do not show files; getArticle fills them in.
+    attachments: [],
   }
 }
 
@@ -213,7 +216,7 @@ export function getArticle(sql: Sqlite, id: string): KbArticleView | null {
   )
   if (!row) return null
   const state = signoffState(sql, id)
-  return { ...articleRecord(row), categoryName: row.category_name, signedVersion: state.signedVersion, signoffDelivery: state.delivery }
+  return { ...articleRecord(row), attachments: articleAttachments(sql, id), categoryName: row.category_name, signedVersion: state.signedVersion, signoffDelivery: state.delivery }
 }
 
 export function pendingSignoffs(sql: Sqlite): PendingSignoff[] {

@@ -5,6 +5,9 @@
  * written in ONE transaction by the same method, so neither exists without the other.
  */
 import type { ContactKind } from '../../../shared/domain/contact-normalize'
+import type { SettingsView } from '../../../shared/domain/settings'
+import type { KbArticleHistory } from '../../../shared/protocol/kb-api'
+import type { AttachmentFile } from './kb-attachments'
 import type { AttachmentRef, CannedResponseRecord, DispositionCodeRecord } from '../../../shared/domain/conversations'
 import type { ConversationView, InboxListResult, InboxQuery, MessagePage, MessagePageInput, MessageView } from '../../../shared/ipc/inbox-views'
 import type { InteractionRecord } from '../../../shared/domain/records'
@@ -108,6 +111,21 @@ export interface LocalCache {
   ): Promise<ConversationView>
   cannedResponses(): Promise<CannedResponseRecord[]>
   dispositionCodes(): Promise<DispositionCodeRecord[]>
+
+  // --- attachments, KB history, settings ------------------------------------------------------
+  /** A file's bytes if this desktop has them. */
+  attachmentFile(id: string): Promise<AttachmentFile | null>
+  /** Stores downloaded bytes (checked against the ref's size). */
+  storeAttachmentFile(ref: { id: string; name: string; mime: string; size: number }, data: Uint8Array): Promise<void>
+  /** KB files some article lists whose bytes are not here yet. */
+  missingKbAttachments(limit: number): Promise<{ id: string; name: string; mime: string; size: number }[]>
+  /** An article's history as last fetched, or null if never fetched here. */
+  kbVersions(articleId: string): Promise<KbArticleHistory | null>
+  storeKbVersions(history: KbArticleHistory): Promise<void>
+  /** The centre's settings and this agent's preferences, local changes included. */
+  settings(): Promise<SettingsView>
+  /** Applies the preference locally and enqueues `op` (type settings.set), in one transaction. */
+  setSetting(op: Extract<Operation, { type: 'settings.set' }>): Promise<SettingsView>
 
   // --- drafts --------------------------------------------------------------------------------
   getDraft(key: string): Promise<Draft | null>

@@ -4,6 +4,7 @@
  * mid-migration leaves the file at the previous version and the migration runs again.
  */
 import type Database from 'better-sqlite3'
+import { KB_SETTINGS_MIGRATION_SQL } from './kb-settings-schema'
 import { INBOX_MIGRATION_SQL } from './inbox-schema'
 
 export interface Migration {
@@ -182,6 +183,7 @@ CREATE TABLE drafts (
 export const MIGRATIONS: readonly Migration[] = [
   { name: '001-initial', sql: INITIAL },
   { name: '002-inbox', sql: INBOX_MIGRATION_SQL },
+  { name: '003-kb-settings', sql: KB_SETTINGS_MIGRATION_SQL },
 ]
 
 export class SchemaTooNewError extends Error {}

@@ -213,6 +213,27 @@ export class WorkerLocalCache implements LocalCache {
   setDraft(key: string, text: string) {
     return this.call('setDraft', key, text)
   }
+  attachmentFile(...args: CacheArgs<'attachmentFile'>) {
+    return this.call('attachmentFile', ...args)
+  }
+  storeAttachmentFile(...args: CacheArgs<'storeAttachmentFile'>) {
+    return this.call('storeAttachmentFile', ...args)
+  }
+  missingKbAttachments(...args: CacheArgs<'missingKbAttachments'>) {
+    return this.call('missingKbAttachments', ...args)
+  }
+  kbVersions(...args: CacheArgs<'kbVersions'>) {
+    return this.call('kbVersions', ...args)
+  }
+  storeKbVersions(...args: CacheArgs<'storeKbVersions'>) {
+    return this.call('storeKbVersions', ...args)
+  }
+  settings() {
+    return this.call('settings')
+  }
+  setSetting(...args: CacheArgs<'setSetting'>) {
+    return this.call('setSetting', ...args)
+  }
   inboxList(...args: CacheArgs<'inboxList'>) {
     return this.call('inboxList', ...args)
   }

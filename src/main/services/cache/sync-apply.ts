@@ -7,7 +7,10 @@ import {
   KbCategoryRecordSchema,
   KbSignoffRecordSchema,
   ReasonCodeRecordSchema,
+  SettingRecordSchema,
 } from '../../../shared/domain/records'
+import { clearKbExtras, forgetArticleExtras, storeArticleAttachments } from './kb-attachments'
+import { clearSyncedSettings, deleteSyncedSetting, upsertSyncedSetting } from './settings-store'
 import {
   CannedResponseRecordSchema,
   ConversationRecordSchema,
@@ -55,6 +58,7 @@ const RECORD_SCHEMAS = {
   interaction: InteractionRecordSchema,
   kb_signoff: KbSignoffRecordSchema,
   reason_code: ReasonCodeRecordSchema,
+  setting: SettingRecordSchema,
   conversation: ConversationRecordSchema,
   message: MessageRecordSchema,
   canned_response: CannedResponseRecordSchema,
@@ -99,7 +103,14 @@ function applyOne(sql: Sqlite, change: SyncChange): void {
     case 'kb_category':
       return change.deleted ? deleteCategory(sql, change.id) : upsertCategory(sql, change.data)
     case 'kb_article':
-      return change.deleted ? deleteArticle(sql, change.id) : upsertArticle(sql, change.data)
+      if (change.deleted) {
+        deleteArticle(sql, change.id)
+        return forgetArticleExtras(sql, change.id)
+      }
+      upsertArticle(sql, change.data)
+      return storeArticleAttachments(sql, change.data)
+    case 'setting':
+      return change.deleted ? deleteSyncedSetting(sql, change.id) : upsertSyncedSetting(sql, change.data)
     case 'customer':
       return change.deleted ? deleteCustomer(sql, change.id) : upsertSyncedCustomer(sql, change.data)
     case 'interaction':
@@ -143,6 +154,8 @@ export function resetSyncedData(sql: Sqlite): void {
     clearKb(sql)
     clearCustomers(sql)
     sql.run('DELETE FROM reason_codes')
+    clearKbExtras(sql)
+    clearSyncedSettings(sql)
     clearInbox(sql)
     setCursor(sql, 0)
   })
