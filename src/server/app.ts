@@ -20,6 +20,7 @@ import { attachAgentNamespace } from './realtime/agent-namespace'
 import { AttachmentStore } from './attachments/attachment-store'
 import { attachEmailChannel, type EmailChannel } from './channels/email/email-channel'
 import { attachQqChannel, type QqChannelAttachment } from './channels/qq'
+import { attachWebchatChannel } from './channels/webchat'
 import { Inbox } from './inbox/inbox'
 import { Router } from './inbox/router'
 import { SlaMonitor } from './inbox/sla-monitor'
@@ -92,6 +93,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   const sync = new SyncService({ db, presence, notifier: syncNotifier, log, followUps })
   const qq = await attachQqChannel({ app, inbox, attachments, db, tokens, log })
   const email = await attachEmailChannel({ app, db, inbox, attachments, notifier: syncNotifier, tokens, log })
+  const webchat = await attachWebchatChannel({ app, io, inbox, attachments, db, presence, log })
   attachAgentNamespace(io, { tokens, directory, presence, sync, inbox, log })
 
   await app.listen({ host: config.host, port: config.port })
@@ -121,6 +123,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
       await email.stop()
       // No more customer messages once the inbox starts stopping.
       await qq.stop()
+      webchat.stop()
       await slaMonitor.stop()
       await router.stop()
       await inbox.stop()

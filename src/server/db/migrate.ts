@@ -6,6 +6,7 @@ import * as m003 from './migrations/003-inbox'
 import * as m004 from './migrations/004-kb'
 import * as m005 from './migrations/005-qq'
 import * as m006 from './migrations/006-email'
+import * as m007 from './migrations/007-webchat'
 
 /** Migrations are compiled in, in order; their names are their versions. */
 const migrations: Record<string, Migration> = {
@@ -15,6 +16,7 @@ const migrations: Record<string, Migration> = {
   '004-kb': m004,
   '005-qq': m005,
   '006-email': m006,
+  '007-webchat': m007,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

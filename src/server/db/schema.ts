@@ -371,6 +371,45 @@ export interface EmailSyncStateTable {
   updated_at: number
 }
 
+/** A chat widget on a website (migration 007). */
+export interface WebchatSitesTable {
+  site_key: string
+  name: string
+  allowed_origin: string
+  skill_group_id: string | null
+  welcome_text: string
+  enabled: number
+  created_at: number
+  updated_at: number
+}
+
+/** A web-chat visitor and what they told about themselves (migration 007). */
+export interface WebchatVisitorsTable {
+  visitor_id: string
+  site_key: string
+  name: string | null
+  phone: string | null
+  email: string | null
+  first_seen_at: number
+  last_seen_at: number
+}
+
+/** How far a visitor has read the agents' replies in a conversation (migration 007). */
+export interface WebchatReadsTable {
+  conversation_id: string
+  up_to_message_id: string
+  read_at: number
+}
+
+/** The comment a visitor left with their rating (migration 007). */
+export interface WebchatFeedbackTable {
+  conversation_id: string
+  visitor_id: string
+  rating: number
+  comment: string
+  at: number
+}
+
 export interface Database {
   teams: TeamsTable
   agents: AgentsTable
@@ -404,6 +443,10 @@ export interface Database {
   qq_groups: QqGroupsTable
   email_mailboxes: EmailMailboxesTable
   email_sync_state: EmailSyncStateTable
+  webchat_sites: WebchatSitesTable
+  webchat_visitors: WebchatVisitorsTable
+  webchat_reads: WebchatReadsTable
+  webchat_feedback: WebchatFeedbackTable
 }
 
 export type AgentRow = Selectable<AgentsTable>
