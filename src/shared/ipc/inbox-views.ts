@@ -6,6 +6,7 @@ import {
   ConversationChannelSchema,
   ConversationRecordSchema,
   MessageRecordSchema,
+  type ConversationRecord,
 } from '../domain/conversations'
 
 /**
@@ -159,3 +160,11 @@ export const CannedResponseViewSchema = CannedResponseRecordSchema.extend({
 })
 export type CannedResponseView = z.infer<typeof CannedResponseViewSchema>
 export const CannedResponsesInputSchema = z.object({ conversationId: conversationId.nullable().default(null) }).strict()
+
+/** The deadline that matters now: first response until answered, then resolution; none once resolved. */
+export function slaOf(record: ConversationRecord): { dueAt: number | null; kind: 'first_response' | 'resolution' | null } {
+  if (record.status === 'resolved') return { dueAt: null, kind: null }
+  if (record.firstRespondedAt === null && record.firstResponseDueAt !== null) return { dueAt: record.firstResponseDueAt, kind: 'first_response' }
+  if (record.resolutionDueAt !== null) return { dueAt: record.resolutionDueAt, kind: 'resolution' }
+  return { dueAt: null, kind: null }
+}

@@ -12,8 +12,8 @@ import {
   type MessageDeliveryView,
   type MessagePage,
   type MessageView,
+  slaOf,
 } from '../../../shared/ipc/inbox-views'
-import { slaOf } from './inbox-store'
 import type { Sqlite } from './sqlite'
 
 /**

@@ -16,6 +16,7 @@ import {
   type MessageRecord,
 } from '../../../shared/domain/conversations'
 import { AppError } from '../../../shared/errors'
+import { slaOf } from '../../../shared/ipc/inbox-views'
 import type { Operation } from '../../../shared/protocol/sync'
 import type { Sqlite } from './sqlite'
 
@@ -36,14 +37,6 @@ const PREVIEW_CHARS = 200
 
 function preview(text: string): string {
   return Array.from(text.replace(/\s+/g, ' ').trim()).slice(0, PREVIEW_CHARS).join('')
-}
-
-/** The deadline that matters now: first response until answered, then resolution. */
-export function slaOf(record: ConversationRecord): { dueAt: number | null; kind: 'first_response' | 'resolution' | null } {
-  if (record.status === 'resolved') return { dueAt: null, kind: null }
-  if (record.firstRespondedAt === null && record.firstResponseDueAt !== null) return { dueAt: record.firstResponseDueAt, kind: 'first_response' }
-  if (record.resolutionDueAt !== null) return { dueAt: record.resolutionDueAt, kind: 'resolution' }
-  return { dueAt: null, kind: null }
 }
 
 // --- the displayed conversation ----------------------------------------------------------------

@@ -2,6 +2,7 @@ import type { AgentApi } from '../../../shared/ipc/agent-api'
 import { useBridgeStatus } from '../api/bridge-status'
 import { listenToAgentState } from '../features/agent-state/agent-state-store'
 import { listenToConnection } from '../features/connection/connection-store'
+import { listenToInbox } from '../features/inbox/inbox-live'
 import { customersDataChanged, customersOutboxChanged, resetCustomers, useCustomersStore } from '../features/customers/customers-store'
 import { kbDataChanged, kbOutboxChanged, resetKb, useKbStore } from '../features/kb/kb-store'
 import { listenToSignoffs, resetSignoffs, signoffsMayHaveChanged, useSignoffStore } from '../features/kb/signoff-store'
@@ -23,6 +24,7 @@ export function startLiveUpdates(api: AgentApi): () => void {
     listenToTeam(api),
     listenToOffline(api),
     listenToSignoffs(api),
+    listenToInbox(api),
     // Views re-read what they show when the cache changed under them.
     api.on('data.changed', ({ entities }) => {
       kbDataChanged(entities)

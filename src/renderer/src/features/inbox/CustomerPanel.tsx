@@ -1,0 +1,137 @@
+import { useEffect, useState } from 'react'
+import { useTranslation } from 'react-i18next'
+import type { ConversationRecord } from '../../../../shared/domain/conversations'
+import type { CustomerCard, CustomerSummary } from '../../../../shared/ipc/views'
+import { getAgentApi } from '../../api/agent-api-client'
+import { toAppError } from '../../api/app-error'
+import { errorText } from '../../i18n/error-text'
+import { ContactLabel } from '../customers/ContactIcon'
+import { useCustomersStore } from '../customers/customers-store'
+import { InteractionList } from '../customers/InteractionList'
+import { TierBadge } from '../customers/TierBadge'
+import { useNavigation } from '../shell/navigation'
+import { useConversationStore } from './conversation-store'
+
+/**
+ * Beside the conversation: the recognised customer with tier, contacts and the history across
+ * channels, from the local cache; or, for an unknown sender, a search to link them to a customer.
+ * Creating a customer is left to the server (there is no operation for it yet).
+ */
+export function CustomerPanel({ conversation }: { conversation: ConversationRecord }) {
+  const { t } = useTranslation()
+  return (
+    <aside className="inbox-customer" data-testid="inbox-customer" data-customer-id={conversation.customerId ?? ''}>
+      <h3 className="inbox-customer-title">{t('inbox.customer.title')}</h3>
+      <dl className="inbox-identity">
+        <dt>{t(`inbox.customer.identity.${conversation.identity.kind}`)}</dt>
+        <dd data-testid="inbox-identity" data-kind={conversation.identity.kind}>
+          {conversation.identity.displayName && conversation.identity.displayName !== conversation.identity.value ? `${conversation.identity.displayName} · ` : ''}
+          {conversation.identity.value}
+        </dd>
+      </dl>
+      {conversation.customerId ? <KnownCustomer key={conversation.customerId} customerId={conversation.customerId} /> : <LinkCustomer key={conversation.id} />}
+    </aside>
+  )
+}
+
+function KnownCustomer({ customerId }: { customerId: string }) {
+  const { t } = useTranslation()
+  const [card, setCard] = useState<CustomerCard | null | undefined>(undefined)
+
+  useEffect(() => {
+    let cancelled = false
+    getAgentApi()
+      .invoke('customers.get', { id: customerId })
+      .then((c) => !cancelled && setCard(c))
+      .catch((err: unknown) => {
+        console.warn('Could not read the customer', toAppError(err))
+        if (!cancelled) setCard(null)
+      })
+    return () => {
+      cancelled = true
+    }
+  }, [customerId])
+
+  if (card === undefined) return <p className="muted">…</p>
+  if (card === null) return <p className="muted" data-testid="inbox-customer-missing">{t('inbox.customer.notCached')}</p>
+  const { customer } = card
+  return (
+    <section className="inbox-customer-card" data-testid="inbox-customer-card" data-id={customer.id}>
+      <header className="inbox-customer-head">
+        <TierBadge tier={customer.tier} testId="inbox-customer-tier" />
+        <strong data-testid="inbox-customer-name">{customer.name}</strong>
+        {customer.company && customer.company !== customer.name && <span className="muted">{customer.company}</span>}
+      </header>
+      <ul className="contact-list">
+        {customer.contacts.map((contact) => (
+          <li key={contact.id} className="contact">
+            <ContactLabel kind={contact.kind} />
+            <span className="contact-value">{contact.value}</span>
+          </li>
+        ))}
+      </ul>
+      <button
+        type="button"
+        className="button button--small"
+        data-testid="inbox-customer-open"
+        onClick={() => {
+          void useCustomersStore.getState().open(customer.id)
+          useNavigation.getState().go('customers')
+        }}
+      >
+        {t('inbox.customer.openCard')}
+      </button>
+      <h4 className="card-section-title">{t('inbox.customer.history')}</h4>
+      <InteractionList interactions={card.interactions} />
+    </section>
+  )
+}
+
+function LinkCustomer() {
+  const { t } = useTranslation()
+  const act = useConversationStore((s) => s.act)
+  const busy = useConversationStore((s) => s.busy)
+  const [query, setQuery] = useState('')
+  const [found, setFound] = useState<{ query: string; results: CustomerSummary[] }>({ query: '', results: [] })
+  const trimmed = query.trim()
+  const results = found.query === trimmed ? found.results : []
+  const [error, setError] = useState<string | null>(null)
+
+  useEffect(() => {
+    if (trimmed === '') return
+    let cancelled = false
+    const timer = setTimeout(() => {
+      getAgentApi()
+        .invoke('customers.search', { query: trimmed, limit: 10 })
+        .then((r) => !cancelled && setFound({ query: trimmed, results: r }))
+        .catch((err: unknown) => !cancelled && setError(errorText(t, toAppError(err))))
+    }, 150)
+    return () => {
+      cancelled = true
+      clearTimeout(timer)
+    }
+  }, [trimmed, t])
+
+  return (
+    <section className="inbox-link" data-testid="inbox-link-customer">
+      <p className="muted">{t('inbox.customer.unknown')}</p>
+      <h4 className="card-section-title">{t('inbox.customer.link')}</h4>
+      <input className="search-input" data-testid="inbox-link-search" placeholder={t('inbox.customer.linkSearch')} value={query} onChange={(e) => setQuery(e.target.value)} />
+      {error && <p className="inline-error">{error}</p>}
+      {trimmed !== '' && found.query === trimmed && results.length === 0 && <p className="muted">{t('inbox.customer.linkNone')}</p>}
+      <ul className="inbox-link-results">
+        {results.map((c) => (
+          <li key={c.id} className="inbox-link-result" data-testid="inbox-link-result" data-id={c.id}>
+            <TierBadge tier={c.tier} testId="inbox-link-tier" />
+            <span className="inbox-link-name">{c.name}</span>
+            {c.contact && <span className="muted">{c.contact.value}</span>}
+            <button type="button" className="button button--small" data-testid="inbox-link-pick" disabled={busy} onClick={() => void act({ type: 'linkCustomer', customerId: c.id })}>
+              {t('inbox.customer.linkPick')}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <p className="muted inbox-link-create">{t('inbox.customer.createUnavailable')}</p>
+    </section>
+  )
+}
