@@ -16,13 +16,14 @@ import { KbEditor } from './kb/kb-editor'
 import { registerKbRoutes } from './kb/kb-routes'
 import { registerSettingsRoutes } from './settings/settings-routes'
 import { createLogger, type Logger } from './logger'
-import { attachAgentNamespace } from './realtime/agent-namespace'
+import { attachAgentNamespace, notifySync } from './realtime/agent-namespace'
 import { AttachmentStore } from './attachments/attachment-store'
 import { attachEmailChannel, type EmailChannel } from './channels/email/email-channel'
 import { attachQqChannel, type QqChannelAttachment } from './channels/qq'
 import { attachWebchatChannel } from './channels/webchat'
 import { Inbox } from './inbox/inbox'
 import { Router } from './inbox/router'
+import { readCentreSettings } from './settings/setting-records'
 import { SlaMonitor } from './inbox/sla-monitor'
 import { SyncNotifier } from './sync/sync-notifier'
 import { SyncService } from './sync/sync-service'
@@ -76,9 +77,11 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
     cors: { origin: false },
   })
   // Every connected desktop hears about every change; each then pulls what it may see.
-  const syncNotifier = new SyncNotifier(db, (notice) => io.of(AGENT_NAMESPACE).emit('sync:changed', notice), log)
+  const syncNotifier = new SyncNotifier(db, (notice, scopes) => notifySync(io.of(AGENT_NAMESPACE), notice, scopes), log)
   const inbox = new Inbox({ db, notifier: syncNotifier, log })
-  const router = new Router({ db, presence, inbox, notifier: syncNotifier, log, offerTimeoutMs: config.inbox.offerTimeoutMs })
+  const fixedOfferTimeout = config.inbox.offerTimeoutMs
+  const offerTimeoutMs = fixedOfferTimeout === null ? async () => (await readCentreSettings(db))['inbox.offerTimeoutSec'] * 1000 : async () => fixedOfferTimeout
+  const router = new Router({ db, presence, inbox, notifier: syncNotifier, log, offerTimeoutMs })
   const slaMonitor = new SlaMonitor({ db, inbox, notifier: syncNotifier, log, intervalMs: config.inbox.slaCheckIntervalMs })
   const attachments = new AttachmentStore(db)
   registerAttachmentRoutes(app, { db, tokens, attachments })

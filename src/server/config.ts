@@ -14,8 +14,11 @@ export interface ServerConfig {
 }
 
 export interface InboxConfig {
-  /** How long an agent has to accept an offered conversation before it goes to the next agent. */
-  offerTimeoutMs: number
+  /**
+   * How long an agent has to accept an offered conversation before it goes to the next agent;
+   * null: the admin's centre setting `inbox.offerTimeoutSec` (tests set a short one here).
+   */
+  offerTimeoutMs: number | null
   /** How often SLA deadlines are checked. */
   slaCheckIntervalMs: number
 }
@@ -43,5 +46,5 @@ export const defaultServerConfig: ServerConfig = {
   refreshTokenTtlMs: 12 * 60 * 60_000,
   loginThrottle: { freeFailures: 5, freeFailuresPerAddress: 100, baseDelayMs: 1_000, maxDelayMs: 5 * 60_000, windowMs: 15 * 60_000 },
   logLevel: 'info',
-  inbox: { offerTimeoutMs: 30_000, slaCheckIntervalMs: 5_000 },
+  inbox: { offerTimeoutMs: null, slaCheckIntervalMs: 5_000 },
 }

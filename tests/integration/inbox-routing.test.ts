@@ -6,7 +6,7 @@ import { startSeededCentre, type RunningCentre } from '../support/centre-process
 import { conversationOp, eventually, inboxOf, messagesOf, nextAlert, pushOne, replyOp, setReady } from '../support/inbox-centre'
 import { PASSWORD, seedMiniCentre } from '../support/mini-centre'
 import { startPostgres } from '../support/postgres'
-import { agentSocket } from '../support/sync-centre'
+import { accessToken, agentSocket } from '../support/sync-centre'
 
 /**
  * Routing and the conversation operations against a real central server, with agents connected
@@ -180,6 +180,26 @@ describe('inbox routing and conversation operations', () => {
     expect(await pushOne(agent2, conversationOp('conversation.accept', { conversationId }))).toMatchObject({ status: 'applied' })
     expect((await inboxOf(agent1)).conversations.has(conversationId)).toBe(false)
     expect(messagesOf(await inboxOf(agent2), conversationId)).toHaveLength(1)
+  })
+
+  it("offers for as long as the admin's centre setting says", async () => {
+    centre = await startSeededCentre(seed, { inbox: { offerTimeoutMs: null, slaCheckIntervalMs: 60_000 } })
+    const token = await accessToken(centre.server.url, 'admin', PASSWORD)
+    const res = await fetch(`${centre.server.url}/api/settings/inbox.offerTimeoutSec`, {
+      method: 'PUT',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ value: 45 }),
+    })
+    expect(res.status).toBe(200)
+    await connect('agent1')
+    const before = Date.now()
+    const { conversationId } = await centre.server.inbox.receive(inbound('10002', '你好'))
+    const offered = await eventually(async () => {
+      const row = await conversation(conversationId)
+      return row.status === 'offered' ? row : undefined
+    }, 'the offer')
+    expect(Number(offered.offer_expires_at) - before).toBeGreaterThanOrEqual(45_000)
+    expect(Number(offered.offer_expires_at) - Date.now()).toBeLessThanOrEqual(45_000)
   })
 
   it('passes a declined conversation on and never back to who declined it', async () => {

@@ -15,8 +15,8 @@ export interface RouterDeps {
   inbox: Inbox
   notifier: SyncNotifier
   log: Logger
-  /** How long an agent has to accept an offer before it goes to the next agent. */
-  offerTimeoutMs: number
+  /** How long an agent has to accept an offer before it goes to the next agent (read once per routing pass). */
+  offerTimeoutMs: () => Promise<number>
   now?: () => number
 }
 
@@ -159,10 +159,11 @@ export class Router {
     if (candidates.length === 0) return
     const refused = await this.refusals(queued)
     const dedicated = await this.dedicatedAgents(queued)
+    const timeoutMs = await this.deps.offerTimeoutMs()
     for (const conversation of queued) {
       const agent = this.pick(conversation, candidates, refused.get(conversation.id), dedicated.get(conversation.id))
       if (!agent) continue
-      const touched = await this.offer(conversation, agent)
+      const touched = await this.offer(conversation, agent, timeoutMs)
       if (touched) {
         for (const scope of touched) scopes.add(scope)
         agent.load[capacityKind(conversation.channel)] += 1
@@ -186,12 +187,12 @@ export class Router {
     })[0]
   }
 
-  private async offer(conversation: QueuedRow, agent: Candidate): Promise<Set<string> | null> {
+  private async offer(conversation: QueuedRow, agent: Candidate, timeoutMs: number): Promise<Set<string> | null> {
     const now = this.now()
     return this.deps.db.transaction().execute(async (trx) => {
       const result = await trx
         .updateTable('conversations')
-        .set({ status: 'offered', assigned_agent_id: agent.id, offer_expires_at: now + this.deps.offerTimeoutMs, version: sql<number>`version + 1`, updated_at: now })
+        .set({ status: 'offered', assigned_agent_id: agent.id, offer_expires_at: now + timeoutMs, version: sql<number>`version + 1`, updated_at: now })
         .where('id', '=', conversation.id)
         .where('status', '=', 'queued')
         .executeTakeFirst()
