@@ -108,10 +108,12 @@
   socket.on('connect', () => {
     ui.banner.hidden = true
   })
-  socket.on('disconnect', () => {
+  socket.on('disconnect', (reason) => {
     sessionReady = false
     ui.banner.hidden = false
     ui.typing.hidden = true
+    // socket.io does not come back by itself after the server closed the connection (a restart).
+    if (reason === 'io server disconnect') setTimeout(() => socket.connect(), 1000)
   })
   socket.on('connect_error', (err) => {
     ui.banner.hidden = false

@@ -85,5 +85,7 @@ export const SettingsViewSchema = z.object({
   }),
   /** Agent preferences changed here that the server has not confirmed yet. */
   pendingKeys: z.array(z.string()),
+  /** Agent preferences the agent has chosen (anywhere), as opposed to defaults. */
+  chosenKeys: z.array(z.string()),
 })
 export type SettingsView = z.infer<typeof SettingsViewSchema>

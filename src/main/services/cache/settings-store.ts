@@ -57,13 +57,17 @@ function parsed(text: string): unknown {
 export function settingsView(sql: Sqlite): SettingsView {
   const centre: Record<string, unknown> = { ...centreSettingDefaults }
   const agent: Record<string, unknown> = { ...agentSettingDefaults }
+  const chosen = new Set<string>()
   for (const row of sql.all<{ scope: string; key: string; value_json: string }>('SELECT scope, key, value_json FROM settings')) {
     if (row.scope === 'centre' && isCentreSettingKey(row.key)) {
       const value = centreSettingSchemas[row.key].safeParse(parsed(row.value_json))
       if (value.success) centre[row.key] = value.data
     } else if (row.scope === 'agent' && isAgentSettingKey(row.key)) {
       const value = agentSettingSchemas[row.key].safeParse(parsed(row.value_json))
-      if (value.success) agent[row.key] = value.data
+      if (value.success) {
+        agent[row.key] = value.data
+        chosen.add(row.key)
+      }
     }
   }
   // Local changes in the order they were made; one the server refused (a conflict) does not count.
@@ -76,7 +80,8 @@ export function settingsView(sql: Sqlite): SettingsView {
     const value = agentSettingSchemas[row.key].safeParse(parsed(row.value_json))
     if (!value.success) continue
     agent[row.key] = value.data
+    chosen.add(row.key)
     if (row.status === 'queued') pending.add(row.key)
   }
-  return { centre: centre as SettingsView['centre'], agent: agent as SettingsView['agent'], pendingKeys: [...pending] }
+  return { centre: centre as SettingsView['centre'], agent: agent as SettingsView['agent'], pendingKeys: [...pending], chosenKeys: [...chosen] }
 }

@@ -372,6 +372,7 @@ export const en: Messages = {
       'conversation.read': 'Mark read',
       'conversation.snooze': 'Snooze',
       'conversation.linkCustomer': 'Link customer',
+      'settings.set': 'Change a preference',
     },
     reasons: {
       conflict: 'Someone else changed this record',

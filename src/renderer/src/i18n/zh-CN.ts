@@ -375,6 +375,7 @@ export const zhCN = {
       'conversation.read': '标记已读',
       'conversation.snooze': '稍后处理',
       'conversation.linkCustomer': '关联客户',
+      'settings.set': '修改个人设置',
     },
     reasons: {
       conflict: '该记录已被他人修改',

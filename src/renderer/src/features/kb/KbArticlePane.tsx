@@ -6,6 +6,9 @@ import { formatDateTime } from '../../lib/format-time'
 import { DeliveryState } from '../offline/DeliveryState'
 import { ArticleBody } from './ArticleBody'
 import { insertIntoReply, selectedTextIn } from './insert-into-reply'
+import { KbAttachments } from './KbAttachments'
+import { KbHistory } from './KbHistory'
+import './kb-extras.css'
 import { useKbStore } from './kb-store'
 import { MandatoryBadge } from './MandatoryBadge'
 
@@ -40,7 +43,7 @@ export function KbArticlePane() {
           </button>
         </div>
       )}
-      {article && <KbArticle article={article} />}
+      {article && <KbArticle key={article.id} article={article} />}
     </div>
   )
 }
@@ -50,6 +53,7 @@ function KbArticle({ article }: { article: KbArticleView }) {
   const closeArticle = useKbStore((s) => s.closeArticle)
   const bodyRef = useRef<HTMLDivElement>(null)
   const [inserting, setInserting] = useState(false)
+  const [showHistory, setShowHistory] = useState(false)
 
   async function insert(snippet: string): Promise<void> {
     setInserting(true)
@@ -99,10 +103,26 @@ function KbArticle({ article }: { article: KbArticleView }) {
           >
             {t('kb.insert')}
           </button>
+          <button
+            type="button"
+            className={`button button--small button--ghost${showHistory ? ' is-active' : ''}`}
+            data-testid="kb-history-toggle"
+            aria-pressed={showHistory}
+            onClick={() => setShowHistory((open) => !open)}
+          >
+            {showHistory ? t('kbHistory.close') : t('kbHistory.open')}
+          </button>
         </div>
       </header>
       {article.mandatory && <SignoffBar article={article} />}
-      <ArticleBody body={article.body} testId="kb-article-body" bodyRef={bodyRef} />
+      {showHistory ? (
+        <KbHistory articleId={article.id} currentVersion={article.version} />
+      ) : (
+        <>
+          <ArticleBody body={article.body} testId="kb-article-body" bodyRef={bodyRef} />
+          <KbAttachments attachments={article.attachments} />
+        </>
+      )}
     </article>
   )
 }

@@ -10,6 +10,8 @@ import { OfflineBanner } from '../offline/OfflineBanner'
 import { SyncProgress } from '../offline/SyncProgress'
 import { TeamView } from '../team/TeamView'
 import { TicketsPage } from '../tickets/TicketsPage'
+import { SettingsPage } from '../settings/SettingsPage'
+import { SettingsSync } from '../settings/SettingsSync'
 import { Toasts } from '../toast/Toasts'
 import { canOpen, useNavigation, type View } from './navigation'
 import { SideNav } from './SideNav'
@@ -21,6 +23,7 @@ const pages: Record<View, () => ReactNode> = {
   customers: () => <CustomersPage />,
   tickets: () => <TicketsPage />,
   team: () => <TeamView />,
+  settings: () => <SettingsPage />,
 }
 
 export function AppShell({ agent }: { agent: AgentProfile }) {
@@ -39,6 +42,7 @@ export function AppShell({ agent }: { agent: AgentProfile }) {
         <ConflictsPanel />
       </div>
       <SignoffModal />
+      <SettingsSync agentId={agent.id} />
       <Toasts />
     </div>
   )
