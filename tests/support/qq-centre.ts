@@ -4,6 +4,7 @@
  */
 import type { Socket } from 'socket.io-client'
 import { ONEBOT_REVERSE_PATH } from '../../src/server/channels/qq'
+import type { ServerConfig } from '../../src/server/config'
 import type { ConversationRecord, MessageRecord } from '../../src/shared/domain/conversations'
 import { startSeededCentre, type RunningCentre } from './centre-process'
 import { eventually, inboxOf, messagesOf } from './inbox-centre'
@@ -25,12 +26,13 @@ export interface QqCentre {
   cleanup(): Promise<void>
 }
 
-export async function startQqCentre(): Promise<QqCentre> {
+/** `config.databaseUrl` may point at PostgreSQL; SQLite in a temp folder otherwise. */
+export async function startQqCentre(config: Partial<ServerConfig> = {}): Promise<QqCentre> {
   const centre = await startSeededCentre(async (db) => {
     await seedMiniCentre(db)
     // Room for every conversation the tests open, so routing never waits on capacity.
     await db.updateTable('agents').set({ chat_capacity: 100 }).where('id', '=', 'a1').execute()
-  })
+  }, config)
   const baseUrl = centre.server.url
   const adminToken = await accessToken(baseUrl, 'admin', PASSWORD)
   const admin: QqCentre['admin'] = async (method, path, body, token = adminToken) => {
