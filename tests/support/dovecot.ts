@@ -4,7 +4,7 @@
  * `dovecot-imapd` is required (scripts/setup.sh installs it): a missing binary fails the test.
  */
 import { spawn, execFileSync, type ChildProcess } from 'node:child_process'
-import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { chmodSync, chownSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import { connect, createServer } from 'node:net'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -183,6 +183,9 @@ service imap-login {
       child.kill('SIGTERM')
       await exited
       child = null
+      // Running imap sessions outlive their master by ~10 s ("Server shutting down"): end them
+      // too, so that a stopped server is down for its clients at once, like a crashed one.
+      killSessions(port)
     },
     start,
     log: readLog,
@@ -191,9 +194,29 @@ service imap-login {
         child.kill('SIGTERM')
         await exited
         child = null
+        killSessions(port)
       }
       rmSync(dir, { recursive: true, force: true })
     },
+  }
+}
+
+/** The session processes of this instance (named `dovecot-omni-test-<port>/imap`), by pid. */
+function killSessions(port: number): void {
+  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p))) {
+    let cmdline: string
+    try {
+      cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+    } catch {
+      continue
+    }
+    if (cmdline.startsWith(`dovecot-omni-test-${port}/`)) {
+      try {
+        process.kill(Number(pid), 'SIGKILL')
+      } catch {
+        // Already gone.
+      }
+    }
   }
 }
 

@@ -16,6 +16,8 @@ export interface CaughtMail {
 export interface SmtpCatcher {
   port: number
   mails: CaughtMail[]
+  /** How many mails were refused (by `refuseWith`) so far. */
+  readonly refused: number
   /** Refuse the next mails with this reply (e.g. 451 or 550) until set back to null. */
   refuseWith(reply: { code: number; message: string } | null): void
   /** The first caught mail (past or future) that matches. */
@@ -27,6 +29,7 @@ export async function startSmtpCatcher(auth: { user: string; password: string })
   const mails: CaughtMail[] = []
   const waiters = new Set<() => void>()
   let refusal: { code: number; message: string } | null = null
+  let refused = 0
   const server = new SMTPServer({
     disabledCommands: ['STARTTLS'],
     allowInsecureAuth: true,
@@ -42,6 +45,7 @@ export async function startSmtpCatcher(auth: { user: string; password: string })
       stream.on('data', (chunk: Buffer) => chunks.push(chunk))
       stream.on('end', () => {
         if (refusal) {
+          refused++
           const err = new Error(refusal.message) as Error & { responseCode: number }
           err.responseCode = refusal.code
           callback(err)
@@ -69,6 +73,9 @@ export async function startSmtpCatcher(auth: { user: string; password: string })
   return {
     port,
     mails,
+    get refused() {
+      return refused
+    },
     refuseWith(reply) {
       refusal = reply
     },

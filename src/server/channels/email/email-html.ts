@@ -65,6 +65,23 @@ export function sanitizeEmailHtml(html: string | false | undefined): string | nu
   return clean
 }
 
+const ENTITIES: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', '#39': "'", nbsp: ' ' }
+
+/**
+ * The text of already sanitised HTML, for mail that has no text part: line breaks where blocks
+ * end, no markup. Made from the sanitised copy so the text never shows what the HTML lost
+ * (a javascript: link's target, a script's words).
+ */
+export function textOfSafeHtml(html: string): string {
+  const marked = html.replace(/<br\s*\/?>/gi, '\n').replace(/<\/(p|div|li|tr|h[1-6]|blockquote|pre|table)>/gi, '\n')
+  const bare = sanitizeHtml(marked, { allowedTags: [], allowedAttributes: {} })
+  return bare
+    .replace(/&(amp|lt|gt|quot|#39|nbsp);/g, (_m, name: string) => ENTITIES[name] ?? '')
+    .replace(/[ \t]+\n/g, '\n')
+    .replace(/\n{3,}/g, '\n\n')
+    .trim()
+}
+
 /** For text that goes between tags: plain text never becomes markup. */
 export function escapeHtml(text: string): string {
   return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;').replace(/'/g, '&#39;')

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { simpleParser, type HeaderValue, type ParsedMail } from 'mailparser'
 import type { HeaderLookup } from './auto-reply'
-import { sanitizeEmailHtml } from './email-html'
+import { sanitizeEmailHtml, textOfSafeHtml } from './email-html'
 import { firstMessageId, messageIdsOf } from './threading'
 
 /** What the email channel needs from one message, decoded (charsets, RFC 2047/2231) and sanitised. */
@@ -32,7 +32,8 @@ export const MAX_TEXT_CHARS = 100_000
 export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const mail = await simpleParser(raw, {
     // html-to-text on megabytes of markup takes seconds; beyond this the text part is all we use.
-    maxHtmlLengthToParse: 2 * 1024 * 1024,
+    // Text for HTML-only mail is made from the sanitised HTML below, not from the raw markup.
+    skipHtmlToText: true,
     skipImageLinks: true,
     skipTextLinks: true,
   })
@@ -40,7 +41,8 @@ export async function parseEmail(raw: Buffer): Promise<ParsedEmail> {
   const own = firstMessageId(mail.messageId)
   const from = mail.from?.value.find((a) => a.address && a.address.includes('@'))
   const html = sanitizeEmailHtml(mail.html)
-  const text = truncate((mail.text ?? '').replace(/\r\n/g, '\n').trim(), MAX_TEXT_CHARS)
+  const plain = mail.text?.trim() ? mail.text : html ? textOfSafeHtml(html) : mail.html ? '【系统提示】这封邮件的 HTML 正文过大，未能导入。' : ''
+  const text = truncate(plain.replace(/\r\n/g, '\n').trim(), MAX_TEXT_CHARS)
   return {
     messageId: own ?? syntheticMessageId(raw),
     hasOwnMessageId: own !== null,
