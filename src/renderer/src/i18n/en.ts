@@ -261,6 +261,8 @@ export const en: Messages = {
     notify: {
       mute: 'Mute sound and notifications',
       unmute: 'Unmute sound and notifications',
+      sound: 'Sound: on',
+      muted: 'Sound: off',
       offeredTitle: 'New conversation offered',
       assignedTitle: 'New conversation assigned',
       body: '{{channel}} · {{name}}: {{preview}}',

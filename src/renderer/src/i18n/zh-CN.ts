@@ -264,6 +264,8 @@ export const zhCN = {
     notify: {
       mute: '关闭提示音和通知',
       unmute: '开启提示音和通知',
+      sound: '提示音:开',
+      muted: '提示音:关',
       offeredTitle: '新的会话邀请',
       assignedTitle: '新分配的会话',
       body: '{{channel}} · {{name}}:{{preview}}',

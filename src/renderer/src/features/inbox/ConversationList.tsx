@@ -11,7 +11,7 @@ import { ChannelIcon, OfferCountdown, SlaCountdown } from './inbox-bits'
 import { useInboxStore } from './inbox-store'
 
 /** Fixed row height: the virtualiser never measures, so 10,000 rows scroll without layout work. */
-const ROW_HEIGHT = 84
+const ROW_HEIGHT = 100
 
 /** The list, virtualised: only the rows on screen (and a few more) exist in the DOM. */
 export function ConversationList({ onOpen }: { onOpen(id: string): void }) {

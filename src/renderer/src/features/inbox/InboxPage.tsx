@@ -141,7 +141,7 @@ export function InboxPage() {
             title={muted ? t('inbox.notify.unmute') : t('inbox.notify.mute')}
             onClick={toggleMute}
           >
-            {muted ? '🔕' : '🔔'}
+            {muted ? t('inbox.notify.muted') : t('inbox.notify.sound')}
           </button>
           <button type="button" className="button button--small" data-testid="inbox-shortcuts" onClick={() => setHelp(!help)}>
             {t('inbox.shortcuts.open')}

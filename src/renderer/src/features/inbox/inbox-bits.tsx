@@ -3,7 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { ConversationChannel } from '../../../../shared/domain/conversations'
 import { formatDuration } from '../../lib/format-duration'
 
-const CHANNEL_GLYPHS: Record<ConversationChannel, string> = { chat: '', qq: 'Q', email: '✉' }
+const CHANNEL_GLYPHS: Record<ConversationChannel, string> = { chat: '网', qq: 'Q', email: '✉' }
 
 export function ChannelIcon({ channel, withLabel = false }: { channel: ConversationChannel; withLabel?: boolean }) {
   const { t } = useTranslation()

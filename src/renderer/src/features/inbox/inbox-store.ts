@@ -49,7 +49,7 @@ interface InboxStore {
 }
 
 const initial = {
-  filter: 'mine' as InboxFilter,
+  filter: 'all' as InboxFilter,
   channel: null,
   sort: 'priority' as InboxSort,
   total: 0,
@@ -105,6 +105,8 @@ export const useInboxStore = create<InboxStore>()((set, get) => {
         return
       }
     }
+    // Not in this list any more (accepted, resolved, filtered out): keys start from the top.
+    if (get().selectedIndex !== -1) set({ selectedIndex: -1 })
   }
 
   function restart(): void {
@@ -117,7 +119,10 @@ export const useInboxStore = create<InboxStore>()((set, get) => {
   return {
     ...initial,
     setFilter: (filter) => {
-      if (filter === get().filter) return
+      if (filter === get().filter) {
+        void get().refresh()
+        return
+      }
       set({ filter })
       restart()
     },
