@@ -76,7 +76,8 @@ describe('attachments over HTTP', () => {
   })
 })
 
-describe('KB attachments on the desktop', () => {
+// Sign-in, a full sync and a server stop per test: generous on a loaded two-core machine.
+describe('KB attachments on the desktop', { timeout: 90_000 }, () => {
   async function signedIn(username: string): Promise<{ desktop: TestDesktop; filesStored: Promise<unknown> }> {
     const desktop = await startTestDesktop()
     desktops.push(desktop)

@@ -47,7 +47,8 @@ async function editArticle(id: string, change: { title?: string; body?: string }
   return a.version + 1
 }
 
-describe('KB versions on the desktop', () => {
+// Sign-in, a full sync and a server stop per test: generous on a loaded two-core machine.
+describe('KB versions on the desktop', { timeout: 90_000 }, () => {
   it('an edit syncs down, the history shows who changed what, and it stays readable offline', async () => {
     const agent = await signedIn('agent03')
     const article = await centre.server.db.selectFrom('kb_articles').selectAll().where('mandatory', '=', 0).where('skill_group_id', 'is', null).orderBy('id').executeTakeFirstOrThrow()

@@ -49,7 +49,8 @@ function putSetting(key: string, value: unknown, token: string): Promise<Respons
   })
 }
 
-describe('synced settings', () => {
+// Several sign-ins, full syncs and a server restart per test: generous on a loaded two-core machine.
+describe('synced settings', { timeout: 120_000 }, () => {
   it('desktops start with the centre defaults and follow an admin change', async () => {
     const agent = await signedIn('agent05')
     const initial = await agent.api.invoke('settings.get')
