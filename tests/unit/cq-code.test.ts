@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { escapeCqText, escapeCqValue, formatCqString, parseCqString } from '../../src/server/channels/qq/cq-code'
 import { renderMessage } from '../../src/server/channels/qq/message-content'
+import type { Segment } from '../../src/server/channels/qq/onebot-schemas'
 import { messageIdOf, parseThreadKey } from '../../src/server/channels/qq/qq-channel'
 
 describe('CQ-code strings (message/string.md)', () => {
@@ -30,7 +31,7 @@ describe('CQ-code strings (message/string.md)', () => {
   })
 
   it('round-trips through formatCqString', () => {
-    const segments = [
+    const segments: Segment[] = [
       { type: 'reply', data: { id: '-12345' } },
       { type: 'at', data: { qq: '10001' } },
       { type: 'text', data: { text: ' [重要] a,b & c' } },
