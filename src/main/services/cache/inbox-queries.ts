@@ -84,9 +84,11 @@ export function inboxList(sql: Sqlite, query: InboxQueryParsed, me: string, now:
   const where = `${FILTER_SQL[query.filter]} AND ${CHANNEL_SQL}`
   const items = sql
     .statement(
+      // The page first (sorting narrow rows), then the per-row extras for its rows only.
       `SELECT c.record_json, ${WAITING} AS waiting, cu.name AS customer_name, ${PENDING_OPS} AS pending_ops
-       FROM conversations c LEFT JOIN customers cu ON cu.id = c.customer_id
-       WHERE ${where} ORDER BY ${SORT_SQL[query.sort]} LIMIT $limit OFFSET $offset`,
+       FROM (SELECT * FROM conversations c WHERE ${where} ORDER BY ${SORT_SQL[query.sort]} LIMIT $limit OFFSET $offset) c
+       LEFT JOIN customers cu ON cu.id = c.customer_id
+       ORDER BY ${SORT_SQL[query.sort]}`,
     )
     .all({ ...params, limit: query.limit, offset: query.offset }) as ListRow[]
   const counted = sql
