@@ -230,4 +230,39 @@ describe('email channel under bad input', () => {
     const boxes = (await (await fetch(url, { headers: { authorization: `Bearer ${mail.adminToken}` } })).json()) as unknown[]
     expect(boxes).toHaveLength(1)
   })
+
+  it('a mailbox whose login fails says why; it can be disabled and deleted', async () => {
+    const url = `${mail.centre.server.url}/api/admin/mailboxes`
+    const admin = { 'content-type': 'application/json', authorization: `Bearer ${mail.adminToken}` }
+    const created = await fetch(url, {
+      method: 'POST',
+      headers: admin,
+      body: JSON.stringify({
+        address: 'Sales@Example.test',
+        imap: { host: '127.0.0.1', port: mail.dovecot.port, secure: false, user: SUPPORT.user, password: 'wrong-password' },
+        smtp: { host: '127.0.0.1', port: mail.smtp.port, secure: false, user: SUPPORT.user, password: 'wrong-password' },
+        skillGroupId: 's1',
+      }),
+    })
+    expect(created.status).toBe(201)
+    const { id, address } = (await created.json()) as { id: string; address: string }
+    expect(address).toBe('sales@example.test')
+    const failing = await eventually(async () => {
+      const list = (await (await fetch(url, { headers: admin })).json()) as { id: string; connected: boolean; lastError: string | null }[]
+      const box = list.find((b) => b.id === id)
+      return box?.lastError ? box : undefined
+    }, 'the login failure shown to the admin', 20_000)
+    expect(failing.connected).toBe(false)
+    expect(failing.lastError).toMatch(/auth/i)
+
+    const disabled = await fetch(`${url}/${id}`, { method: 'PATCH', headers: admin, body: JSON.stringify({ enabled: false, imap: { password: 'still-wrong' } }) })
+    expect(disabled.status).toBe(200)
+    expect(await disabled.json()).toMatchObject({ enabled: false, connected: false, imap: { passwordSet: true } })
+    const badPatch = await fetch(`${url}/${id}`, { method: 'PATCH', headers: admin, body: JSON.stringify({ imap: { port: 'x' } }) })
+    expect(badPatch.status).toBe(400)
+    expect((await fetch(`${url}/${id}`, { method: 'DELETE', headers: { authorization: admin.authorization } })).status).toBe(200)
+    expect((await fetch(`${url}/${id}`, { method: 'DELETE', headers: { authorization: admin.authorization } })).status).toBe(404)
+    // The support mailbox kept working throughout.
+    await fileMarker(mail, 'after-admin-changes')
+  })
 })

@@ -55,3 +55,24 @@ describe('email channel across outages', () => {
     for (const id of ['before-outage', 'during-outage', 'after-outage', 'while-server-down']) expect(await countOf(mail, `<${id}@customer.test>`)).toBe(1)
   })
 })
+
+describe('email channel on a server without IDLE', () => {
+  let mail: EmailCentre
+
+  beforeAll(async () => {
+    // Dovecot advertises exactly this list: no IDLE, so the channel has to poll.
+    mail = await startEmailCentre({ dovecotConfig: 'imap_capability = IMAP4rev1 SASL-IR LITERAL+ ENABLE UIDPLUS NAMESPACE', pollIntervalMs: 5_000 })
+  })
+
+  afterAll(async () => {
+    await mail?.cleanup()
+  })
+
+  it('polls and still receives every mail once', async () => {
+    await mail.dovecot.append(SUPPORT, customerMail('polled-1', '轮询收到的第一封。'))
+    await eventually(async () => (await countOf(mail, '<polled-1@customer.test>')) === 1, 'the first polled mail', 20_000)
+    await mail.dovecot.append(SUPPORT, customerMail('polled-2', '轮询收到的第二封。'))
+    await eventually(async () => (await countOf(mail, '<polled-2@customer.test>')) === 1, 'the second polled mail', 20_000)
+    expect(await countOf(mail, '<polled-1@customer.test>')).toBe(1)
+  })
+})

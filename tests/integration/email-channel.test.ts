@@ -147,6 +147,18 @@ describe('email channel against Dovecot and an SMTP server', () => {
     expect(messagesOf(view, conversationId).map((m) => m.direction)).toEqual(['in', 'out', 'in'])
   })
 
+  it('a mail without references but with the same subject from the same sender joins the thread', async () => {
+    await mail.dovecot.append(
+      SUPPORT,
+      utf8Mail({ from: CUSTOMER, fromName: '张伟', subject: `答复：${SUBJECT}`, messageId: '<no-refs-1@customer.test>', text: '（新写的邮件）套餐的事也麻烦一起看看。' }),
+    )
+    const row = await eventually(async () => {
+      const rows = await mail.centre.server.db.selectFrom('messages').select('conversation_id').where('external_id', '=', '<no-refs-1@customer.test>').execute()
+      return rows[0]
+    }, 'the mail without references')
+    expect(row.conversation_id).toBe(conversationId)
+  })
+
   it('an auto-reply opens no conversation and gets no answer', async () => {
     const sentBefore = mail.smtp.mails.length
     await mail.dovecot.append(

@@ -48,7 +48,8 @@ function idOf(flag: '-u' | '-g', name: string): number {
   return Number(execFileSync('id', [flag, name]).toString().trim())
 }
 
-export async function startDovecot(users: readonly MailUser[]): Promise<Dovecot> {
+/** `extraConfig` is appended to the config file (e.g. `imap_capability = …` to hide IDLE). */
+export async function startDovecot(users: readonly MailUser[], extraConfig = ''): Promise<Dovecot> {
   const dir = mkdtempSync(join(tmpdir(), 'omni-dovecot-'))
   chmodSync(dir, 0o755)
   const mailDir = join(dir, 'mail')
@@ -102,6 +103,7 @@ service imap-login {
     port = 0
   }
 }
+${extraConfig}
 `,
   )
 

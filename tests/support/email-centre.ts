@@ -24,10 +24,17 @@ export interface EmailCentre {
   cleanup(): Promise<void>
 }
 
-export async function startEmailCentre(config: Partial<ServerConfig> = {}): Promise<EmailCentre> {
-  const dovecot = await startDovecot([SUPPORT])
+export interface EmailCentreOptions {
+  server?: Partial<ServerConfig>
+  /** Appended to Dovecot's config. */
+  dovecotConfig?: string
+  pollIntervalMs?: number
+}
+
+export async function startEmailCentre(options: EmailCentreOptions = {}): Promise<EmailCentre> {
+  const dovecot = await startDovecot([SUPPORT], options.dovecotConfig)
   const smtp = await startSmtpCatcher({ user: SUPPORT.user, password: 'smtp-secret-1' })
-  const centre = await startTestCentre(config)
+  const centre = await startTestCentre(options.server)
   try {
     const adminToken = await accessToken(centre.server.url, 'admin', PASSWORD)
     const res = await fetch(`${centre.server.url}/api/admin/mailboxes`, {
@@ -39,7 +46,7 @@ export async function startEmailCentre(config: Partial<ServerConfig> = {}): Prom
         imap: { host: '127.0.0.1', port: dovecot.port, secure: false, user: SUPPORT.user, password: SUPPORT.password },
         smtp: { host: '127.0.0.1', port: smtp.port, secure: false, user: SUPPORT.user, password: 'smtp-secret-1' },
         skillGroupId: 's1',
-        pollIntervalMs: 30_000,
+        pollIntervalMs: options.pollIntervalMs ?? 30_000,
       }),
     })
     if (res.status !== 201) throw new Error(`mailbox not created: ${res.status} ${await res.text()}`)

@@ -1,7 +1,9 @@
+import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { bounceReason, classifyMail, quotedMessageIds } from '../../src/server/channels/email/auto-reply'
 import { referencesOf, smtpFailure } from '../../src/server/channels/email/email-sender'
 import { sanitizeEmailHtml, textOfSafeHtml } from '../../src/server/channels/email/email-html'
+import { parseEmail } from '../../src/server/channels/email/parse-email'
 import { baseSubject, messageIdsOf, relatedIdsOf, replySubject, rootIdOf } from '../../src/server/channels/email/threading'
 
 const headers = (values: Record<string, string>) => (name: string) => values[name.toLowerCase()]
@@ -73,5 +75,50 @@ describe('SMTP failures', () => {
     expect(smtpFailure({ responseCode: 550, response: '550 No such user' })).toEqual({ ok: false, error: '550 No such user', retry: false })
     expect(smtpFailure({ code: 'ECONNECTION', message: 'connect ECONNREFUSED' }).retry).toBe(true)
     expect(smtpFailure({ code: 'EAUTH', message: 'Invalid login' }).retry).toBe(false)
+  })
+})
+
+describe('decoding Chinese mail', () => {
+  it('reads Big5 and GB2312 bodies, encoded subjects and file names', async () => {
+    const big5 = (t: string) => iconv.encode(t, 'big5').toString('base64')
+    const raw = Buffer.from(
+      [
+        `From: =?Big5?B?${big5('陳大文')}?= <Chan.TaiMan@Example.HK>`,
+        `Subject: =?Big5?B?${big5('查詢帳單')}?=`,
+        'Message-ID: <big5@example.hk>',
+        'In-Reply-To: <ours@example.test>',
+        'References: <root@example.hk> <ours@example.test>',
+        'MIME-Version: 1.0',
+        'Content-Type: multipart/mixed; boundary="b"',
+        '',
+        '--b',
+        'Content-Type: text/plain; charset=big5',
+        'Content-Transfer-Encoding: base64',
+        '',
+        big5('請問本月帳單為何增加？'),
+        '--b',
+        'Content-Type: text/plain; charset=gb2312',
+        'Content-Transfer-Encoding: base64',
+        `Content-Disposition: attachment; filename="=?gb2312?B?${iconv.encode('说明.txt', 'gb2312').toString('base64')}?="`,
+        '',
+        iconv.encode('附件内容', 'gb2312').toString('base64'),
+        '--b--',
+        '',
+      ].join('\r\n'),
+    )
+    const mail = await parseEmail(raw)
+    expect(mail.subject).toBe('查詢帳單')
+    expect(mail.from).toEqual({ address: 'chan.taiman@example.hk', name: '陳大文' })
+    expect(mail.text).toContain('請問本月帳單為何增加？')
+    expect(mail.attachments.map((a) => a.name)).toEqual(['说明.txt'])
+    expect(mail.inReplyTo).toEqual(['<ours@example.test>'])
+    expect(mail.references).toEqual(['<root@example.hk>', '<ours@example.test>'])
+  })
+
+  it('gives a mail without Message-ID a stable made-up one', async () => {
+    const raw = Buffer.from('From: a@x.test\r\nSubject: hi\r\n\r\nbody\r\n')
+    const first = await parseEmail(raw)
+    expect(first.hasOwnMessageId).toBe(false)
+    expect((await parseEmail(raw)).messageId).toBe(first.messageId)
   })
 })

@@ -101,7 +101,10 @@ export async function attachEmailChannel(deps: EmailChannelDeps): Promise<EmailC
     store,
     changed: reconcile,
     stopWatching: (id) => (reconciling = reconciling.then(() => stopWatching(id))),
-    connected: (id) => watchers.get(id)?.connected ?? false,
+    status: (id) => {
+      const watcher = watchers.get(id)
+      return { connected: watcher?.connected ?? false, lastError: watcher?.lastError ?? null }
+    },
   })
   registerSurveyRoutes(deps.app, { db: deps.db, inbox: deps.inbox, tokens: surveyTokens, log })
 

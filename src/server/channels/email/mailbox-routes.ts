@@ -12,15 +12,15 @@ export interface MailboxRouteDeps {
   changed(mailboxId: string): Promise<void>
   /** Before a mailbox is deleted: its watcher must not write its sync state any more. */
   stopWatching(mailboxId: string): Promise<void>
-  /** Whether the mailbox's IMAP connection is up right now. */
-  connected(mailboxId: string): boolean
+  /** Whether the mailbox's IMAP connection is up right now, and why not. */
+  status(mailboxId: string): { connected: boolean; lastError: string | null }
 }
 
 const IdParams = z.object({ id: z.string().min(1).max(64) }).strict()
 
 /** Support mailboxes, for administrators only. Passwords go in and never come out. */
 export function registerMailboxRoutes(app: FastifyInstance, deps: MailboxRouteDeps): void {
-  const view = (row: Parameters<typeof toView>[0]): MailboxView & { connected: boolean } => ({ ...toView(row), connected: deps.connected(row.id) })
+  const view = (row: Parameters<typeof toView>[0]): MailboxView & { connected: boolean; lastError: string | null } => ({ ...toView(row), ...deps.status(row.id) })
 
   app.get('/api/admin/mailboxes', async (request) => {
     await authenticateAdmin(deps.tokens, request)

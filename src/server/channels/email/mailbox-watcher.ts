@@ -37,6 +37,8 @@ export class MailboxWatcher {
   private syncAgain = false
   /** Connected and INBOX selected (for tests and the admin view). */
   connected = false
+  /** Why the last connection failed or dropped (shown to admins), null once connected. */
+  lastError: string | null = null
 
   constructor(
     readonly mailbox: MailboxConfig,
@@ -110,12 +112,15 @@ export class MailboxWatcher {
       await client.mailboxOpen('INBOX')
       reachedMailbox = true
       this.connected = true
+      this.lastError = null
       this.deps.log.info({ mailbox: this.mailbox.address }, 'IMAP connected, watching INBOX')
       client.on('exists', () => this.kick(client))
       poll = setInterval(() => this.kick(client), pollIntervalMs)
       this.kick(client)
       await closed
+      if (!this.stopped) this.lastError = 'The IMAP connection was closed'
     } catch (err) {
+      this.lastError = describeImapError(err)
       this.deps.log.warn({ err, mailbox: this.mailbox.address, host: imap.host, port: imap.port }, 'IMAP session failed')
     } finally {
       this.connected = false
@@ -190,4 +195,10 @@ export class MailboxWatcher {
     const outcome = await intake.file(this.mailbox, message.source)
     log.debug({ mailbox: this.mailbox.address, uid, outcome: outcome.kind }, 'email read')
   }
+}
+
+/** imapflow's errors carry the server's words in `responseText` (e.g. a failed login). */
+function describeImapError(err: unknown): string {
+  const e = err as { responseText?: string; code?: string; message?: string }
+  return (e.responseText ?? ([e.code, e.message].filter(Boolean).join(': ') || 'IMAP error')).slice(0, 300)
 }
