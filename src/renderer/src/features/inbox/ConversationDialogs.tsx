@@ -81,6 +81,11 @@ export function TransferDialog({ agent, onClose }: { agent: AgentProfile; onClos
   const act = useConversationStore((s) => s.act)
   const busy = useConversationStore((s) => s.busy)
   const members = useTeamStore((s) => s.members)
+  const teamState = useTeamStore((s) => s.loadState)
+  useEffect(() => {
+    // Only leads and admins may list the team; agents transfer by colleague id or to a group.
+    if (agent.role !== 'agent' && teamState === 'idle') void useTeamStore.getState().load()
+  }, [agent.role, teamState])
   const [target, setTarget] = useState<'agent' | 'group'>('agent')
   const [agentId, setAgentId] = useState('')
   const [groupId, setGroupId] = useState(agent.skillGroupIds[0] ?? '')
