@@ -132,6 +132,17 @@ describe('the inbox on the desktop', () => {
     expect((await agent.api.invoke('outbox.status')).pending).toBe(0)
     const row = await centre.server.db.selectFrom('messages').selectAll().where('id', '=', reply.id).executeTakeFirstOrThrow()
     expect(row.direction).toBe('out')
+
+    // The channel refuses the next reply: the desktop shows why, and hears the alert.
+    channel.outcome = { ok: false, error: 'retcode 1200: 发送失败', retry: false }
+    const alert = agent.next('inbox.alert', (a) => a.kind === 'delivery_failed' && a.conversationId === conversationId, 15_000)
+    const failing = await agent.api.invoke('inbox.reply', { conversationId, text: '这条会发送失败' })
+    expect((await alert).detail).toContain('retcode 1200')
+    const failed = await eventually(async () => {
+      const mine = (await agent.api.invoke('inbox.messages', { conversationId })).messages.find((m) => m.id === failing.id)
+      return mine?.delivery === 'failed' ? mine : undefined
+    }, 'the failure synced back', 15_000)
+    expect(failed.deliveryError).toContain('retcode 1200')
   })
 
   it('resolves with a disposition, reopens, and refuses bad input without queuing anything', async () => {

@@ -199,7 +199,11 @@ export const useConversationStore = create<ConversationStore>()((set, get) => {
     },
     refresh: async () => {
       const id = get().openId
-      if (id !== null) await read(id, true)
+      if (id === null) return
+      await read(id, true)
+      // A customer message arriving while the agent looks at the conversation is read at once.
+      const view = get().view
+      if (view && view.conversation.id === id && view.mine && view.conversation.unread > 0 && get().visible) void get().act({ type: 'markRead' })
     },
     setVisible: (visible) => {
       set({ visible })
