@@ -6,6 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Socket } from 'socket.io-client'
 import { MAX_ONEBOT_FRAME_BYTES } from '../../src/server/channels/qq/onebot-schemas'
+import { MAX_QQ_TEXT_CHARS } from '../../src/server/channels/qq/qq-channel'
 import { conversationOp, eventually, inboxOf, messagesOf, pushOne, replyOp, setReady } from '../support/inbox-centre'
 import { PASSWORD } from '../support/mini-centre'
 import { OneBotPeer, PeerRefusedError, text } from '../support/onebot-peer'
@@ -112,6 +113,7 @@ describe('bad frames are logged and ignored', () => {
       groupMessage({ message: 12345 }),
       groupMessage({ message: [{ type: 'text' }, { data: { text: 'no type' } }] }),
       groupMessage({ sender: 'nobody' }),
+      groupMessage({ user_id: -5 }),
       groupMessage({ time: 'yesterday' }),
       // For another account than the connection's.
       groupMessage({ self_id: 1234567890 }),
@@ -152,6 +154,14 @@ describe('bad frames are logged and ignored', () => {
     await again.postGroupMessage({ groupId: GROUP_ID, userId: '55503', nickname: '后来者', message: [text('还能用吗')] })
     await conversationOfMember(agent, '55503')
     await again.close()
+  })
+
+  it('files an overlong message cut to a readable length', async () => {
+    const peer = await OneBotPeer.connect({ url: qq.wsUrl, selfId: SELF_ID, role: 'Universal', accessToken: TOKEN })
+    await peer.postGroupMessage({ groupId: GROUP_ID, userId: '55507', nickname: '刷屏', message: [text('刷'.repeat(300_000))] })
+    const { messages } = await conversationOfMember(agent, '55507')
+    expect(messages[0]?.text).toBe(`${'刷'.repeat(MAX_QQ_TEXT_CHARS)}…（消息过长，已截断）`)
+    await peer.close()
   })
 
   it('ignores events on an API-only connection', async () => {

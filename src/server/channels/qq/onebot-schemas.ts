@@ -15,6 +15,11 @@ export const OneBotIdSchema = z
   .union([z.number().int(), z.string().regex(/^-?\d{1,19}$/)])
   .transform((v) => String(v))
 
+/** A QQ number or group number in an event: positive, whichever form it came in. */
+export const QqIdSchema = z
+  .union([z.number().int().positive(), z.string().regex(/^[1-9]\d{0,18}$/)])
+  .transform((v) => String(v))
+
 /** A positive QQ number or group number (what X-Self-ID and configuration hold). */
 export const QqNumberSchema = z.string().regex(/^[1-9]\d{4,11}$/, 'a QQ or group number: 5 to 12 digits')
 
@@ -57,8 +62,8 @@ export const GroupMessageEventSchema = z.object({
   message_type: z.literal('group'),
   sub_type: z.string().max(32).optional(),
   message_id: OneBotIdSchema,
-  group_id: OneBotIdSchema,
-  user_id: OneBotIdSchema,
+  group_id: QqIdSchema,
+  user_id: QqIdSchema,
   anonymous: z.looseObject({ id: OneBotIdSchema.optional(), name: z.string().max(200).optional() }).nullish(),
   message: OneBotMessageSchema,
   raw_message: z.string().max(MAX_ONEBOT_FRAME_BYTES).optional(),
@@ -80,7 +85,7 @@ export const GroupRecallNoticeSchema = z.object({
   ...EventBase,
   post_type: z.literal('notice'),
   notice_type: z.literal('group_recall'),
-  group_id: OneBotIdSchema,
+  group_id: QqIdSchema,
   user_id: OneBotIdSchema,
   operator_id: OneBotIdSchema,
   message_id: OneBotIdSchema,

@@ -217,7 +217,8 @@ export class QqChannel implements ChannelAdapter {
     const externalId = externalIdOf(selfId, event.message_id)
     if (await this.alreadyStored(externalId)) return
     const { attachments, unfetched } = await this.saveImages(rendered.images, selfId)
-    const text = [rendered.text, ...unfetched.map((ref) => `[图片 ${ref.slice(0, 500)}]`)].filter((t) => t !== '').join('\n')
+    const text = clip([rendered.text, ...unfetched.map((ref) => `[图片 ${ref.slice(0, 500)}]`)].filter((t) => t !== '').join('\n'))
+    // Nothing but an @ of the bot (or an empty message): nothing to answer.
     if (text === '' && attachments.length === 0) return
     try {
       await this.deps.inbox.receive({
@@ -381,6 +382,13 @@ export class QqChannel implements ChannelAdapter {
     }
     return { images, notes }
   }
+}
+
+/** QQ itself caps a message far below this; a longer one is a flood, kept readable for the agent. */
+export const MAX_QQ_TEXT_CHARS = 20_000
+
+function clip(text: string): string {
+  return text.length > MAX_QQ_TEXT_CHARS ? `${text.slice(0, MAX_QQ_TEXT_CHARS)}…（消息过长，已截断）` : text
 }
 
 function displayNameOf(event: GroupMessageEvent): string {
