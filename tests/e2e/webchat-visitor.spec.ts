@@ -69,7 +69,7 @@ test('a visitor writes in Chinese through an IME, sees the agent’s canned repl
   await expect(mine).toHaveCount(3)
   await expect(mine.nth(2).getByTestId('message-text')).toHaveText(script)
   expect(await mine.nth(2).locator('b, img, script').count()).toBe(0)
-  expect(await page.evaluate(() => (window as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
+  expect(await page.evaluate(() => (globalThis as unknown as { __pwned?: number }).__pwned)).toBeUndefined()
 
   // The agent accepts and answers with the canned response.
   const conversation = await eventually(async () => {
