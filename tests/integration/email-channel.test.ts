@@ -95,7 +95,8 @@ describe('email channel against Dovecot and an SMTP server', () => {
 
   it("the agent's reply goes out by SMTP with threading headers and the quoted history, and a copy lands in Sent", async () => {
     expect((await pushOne(agent, conversationOp('conversation.accept', { conversationId }))).status).toBe('applied')
-    const reply = replyOp(conversationId, '张先生您好，增值业务费是“彩铃”包月费，已为您退订并退还 5 元。')
+    const receipt = await mail.centre.server.attachments.save({ name: '退款凭证.pdf', mime: 'application/pdf', data: Buffer.from('%PDF-1.4 退款凭证'), source: 'agent', uploadedBy: 'a1' })
+    const reply = replyOp(conversationId, '张先生您好，增值业务费是“彩铃”包月费，已为您退订并退还 5 元。', { attachmentIds: [receipt.id] })
     expect((await pushOne(agent, reply)).status).toBe('applied')
     const caught = await mail.smtp.waitFor((m) => m.to.includes(CUSTOMER), 'the reply to the customer')
     const parsed = caught.parsed
@@ -107,6 +108,7 @@ describe('email channel against Dovecot and an SMTP server', () => {
     expect(parsed.text).toMatch(/在 .+，张伟 <zhang\.wei@customer\.test> 写道：/)
     expect(parsed.text).toContain('> 您好，我的十一月话费')
     expect(parsed.html).toContain('<blockquote')
+    expect(parsed.attachments.map((a) => [a.filename, a.content.toString()])).toEqual([['退款凭证.pdf', '%PDF-1.4 退款凭证']])
     replyMessageId = parsed.messageId ?? ''
     expect(replyMessageId).toMatch(/^<.+@example\.test>$/)
 
