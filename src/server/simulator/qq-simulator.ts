@@ -30,8 +30,10 @@ export interface QqSimulatorOptions {
 }
 
 export interface QqSimulator {
-  /** Customer messages posted so far. */
+  /** Customer messages posted so far (survey answers included). */
   readonly posted: number
+  /** Survey answers posted so far. */
+  readonly rated: number
   readonly connected: boolean
   stop(): Promise<void>
 }
@@ -130,6 +132,7 @@ export function runQqSimulator(options: QqSimulatorOptions): QqSimulator {
   let peer: OneBotPeer | null = null
   let stopped = false
   let posted = 0
+  let rated = 0
 
   const later = (ms: number, work: () => void) => {
     const timer = setTimeout(() => {
@@ -170,7 +173,10 @@ export function runQqSimulator(options: QqSimulatorOptions): QqSimulator {
     if (!member || !group) return
     const said = segments.filter((s) => s.type === 'text').map((s) => s.data['text'] ?? '').join('')
     if (said.includes('1-5')) {
-      later(random.int(2_000, 8_000), () => post(member, group, String(random.weighted([[5, 6], [4, 3], [3, 1]] as const))))
+      later(random.int(2_000, 8_000), () => {
+        rated += 1
+        post(member, group, String(random.weighted([[5, 6], [4, 3], [3, 1]] as const)))
+      })
     } else if (random.chance(0.35)) {
       later(random.int(3_000, 15_000), () => post(member, group, fill(random.pick(FOLLOW_UPS), random)))
     }
@@ -213,6 +219,9 @@ export function runQqSimulator(options: QqSimulatorOptions): QqSimulator {
   return {
     get posted() {
       return posted
+    },
+    get rated() {
+      return rated
     },
     get connected() {
       return peer?.isOpen ?? false
