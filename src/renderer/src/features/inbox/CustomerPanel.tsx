@@ -29,12 +29,13 @@ export function CustomerPanel({ conversation }: { conversation: ConversationReco
           {conversation.identity.value}
         </dd>
       </dl>
-      {conversation.customerId ? <KnownCustomer key={conversation.customerId} customerId={conversation.customerId} /> : <LinkCustomer key={conversation.id} />}
+      {conversation.customerId ? <KnownCustomer key={conversation.customerId} customerId={conversation.customerId} version={conversation.version} /> : <LinkCustomer key={conversation.id} />}
     </aside>
   )
 }
 
-function KnownCustomer({ customerId }: { customerId: string }) {
+/** Read again when the conversation changes (a sync may have brought the customer's new history). */
+function KnownCustomer({ customerId, version }: { customerId: string; version: number }) {
   const { t } = useTranslation()
   const [card, setCard] = useState<CustomerCard | null | undefined>(undefined)
 
@@ -50,7 +51,7 @@ function KnownCustomer({ customerId }: { customerId: string }) {
     return () => {
       cancelled = true
     }
-  }, [customerId])
+  }, [customerId, version])
 
   if (card === undefined) return <p className="muted">…</p>
   if (card === null) return <p className="muted" data-testid="inbox-customer-missing">{t('inbox.customer.notCached')}</p>

@@ -70,7 +70,8 @@ export function InboxPage() {
           void inbox.move(-1)
           return
         case 'Enter':
-          if (inbox.selectedId) {
+          // Enter on a focused button or link keeps its own meaning.
+          if (inbox.selectedId && !(event.target instanceof HTMLElement && event.target.closest('button, a, select, summary'))) {
             event.preventDefault()
             openConversation(inbox.selectedId)
           }

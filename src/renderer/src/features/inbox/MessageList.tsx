@@ -2,7 +2,12 @@ import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ConversationRecord } from '../../../../shared/domain/conversations'
 import type { MessageView } from '../../../../shared/ipc/inbox-views'
+import i18next from 'i18next'
+import { getAgentApi } from '../../api/agent-api-client'
+import { toAppError } from '../../api/app-error'
+import { errorText } from '../../i18n/error-text'
 import { formatWhen } from '../../lib/format-time'
+import { showToast } from '../toast/toast-store'
 import { useConversationStore } from './conversation-store'
 import { sanitizeEmailHtml, splitEmailHtml, splitEmailText } from './email-content'
 
@@ -138,8 +143,11 @@ const MessageItem = memo(function MessageItem({ message, channel, quoted, onQuot
           <ul className="message-attachments" aria-label={t('inbox.attachments')}>
             {message.attachments.map((a) => (
               <li key={a.id} className="message-attachment" data-testid="message-attachment" data-id={a.id}>
-                <span aria-hidden="true">📎 </span>
-                {a.name} <span className="muted">({formatSize(a.size)})</span>
+                <button type="button" className="button button--ghost button--small" onClick={() => void download(a.id)}>
+                  <span aria-hidden="true">📎 </span>
+                  {a.name}
+                </button>{' '}
+                <span className="muted">({formatSize(a.size)})</span>
               </li>
             ))}
           </ul>
@@ -204,6 +212,22 @@ function EmailBody({ message }: { message: MessageView }) {
       )}
     </div>
   )
+}
+
+/** Saves an attachment through the browser's download (the main process fetches it from the server). */
+async function download(id: string): Promise<void> {
+  try {
+    const file = await getAgentApi().invoke('attachments.get', { id })
+    const bytes = Uint8Array.from(atob(file.dataBase64), (c) => c.charCodeAt(0))
+    const url = URL.createObjectURL(new Blob([bytes], { type: file.mime }))
+    const link = document.createElement('a')
+    link.href = url
+    link.download = file.name
+    link.click()
+    setTimeout(() => URL.revokeObjectURL(url), 10_000)
+  } catch (err) {
+    showToast(errorText(i18next.t, toAppError(err)), 'error')
+  }
 }
 
 function formatSize(bytes: number): string {
