@@ -1,3 +1,5 @@
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
 import { expect, test } from '@playwright/test'
 import type { Socket } from 'socket.io-client'
 import { startSeededCentre, type RunningCentre } from '../support/centre-process'
@@ -119,4 +121,39 @@ test('with no agent ready, the visitor leaves a message', async ({ page }) => {
   const stored = await eventually(async () =>
     centre.server.db.selectFrom('messages').select('text').where('text', 'like', '【访客留言】想咨询一下宽带续费%').executeTakeFirst(), 'the left message')
   expect(stored.text).toContain('电话：13700001111')
+})
+
+test('the one-line embed opens the chat on a company page, where the visitor sends a picture', async ({ page }) => {
+  await agent.timeout(10_000).emitWithAck('agentState:set', { state: 'ready' })
+  // The company's website, on another origin, with nothing but the snippet.
+  const site: Server = createServer((_request, response) => {
+    response.setHeader('content-type', 'text/html; charset=utf-8')
+    response.end(`<!doctype html><html lang="zh-CN"><head><title>某某通信</title></head><body><h1>欢迎光临</h1><script src="${centre.server.url}/chat/embed.js" data-site="demo" async></script></body></html>`)
+  })
+  await new Promise<void>((resolve) => site.listen(0, '127.0.0.1', resolve))
+  const companyUrl = `http://127.0.0.1:${(site.address() as AddressInfo).port}/products`
+  try {
+    await page.goto(companyUrl)
+    await page.getByRole('button', { name: '打开在线客服' }).click()
+    const chat = page.frameLocator('iframe[title="在线客服"]')
+    await expect(chat.getByTestId('chat-title')).toHaveText('官网在线客服')
+    await chat.getByTestId('chat-input').fill('请问宽带续费有优惠吗？')
+    await chat.getByTestId('chat-input').press('Enter')
+    const mine = chat.locator('[data-testid="message"][data-from="visitor"]')
+    await expect(mine).toHaveCount(1)
+    await expect(mine.first()).toContainText('已发送')
+
+    // A picture: uploaded with the visitor's token, shown from the server.
+    const png = Buffer.from('89504e470d0a1a0a0000000d49484452000000010000000108060000001f15c4890000000d49444154789c6360000002000154a24f5d0000000049454e44ae426082', 'hex')
+    await chat.getByTestId('file-input').setInputFiles({ name: '光猫指示灯.png', mimeType: 'image/png', buffer: png })
+    await expect(mine).toHaveCount(2)
+    await expect(mine.nth(1).locator('img.picture')).toHaveAttribute('src', /^blob:/)
+    await expect(mine.nth(1)).toContainText('已发送')
+
+    const conversation = await eventually(async () =>
+      centre.server.db.selectFrom('conversations').selectAll().where('channel', '=', 'chat').where('subject', '=', '官网在线客服').executeTakeFirst(), 'the conversation')
+    expect(JSON.parse(conversation.meta)).toMatchObject({ site: 'demo', page: companyUrl })
+  } finally {
+    await new Promise((resolve) => site.close(resolve))
+  }
 })
