@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Sets up a fresh machine and starts a working demo centre: the central server with Chinese demo
 # data, and one agent workstation served to your browser by the web host.
-# Usage: npm run demo            (server on :3800, workstation on :5174)
+# Usage: npm run demo            (server on :3800, workstations on :5174 and :5175)
 #        OMNI_DEMO_DB=postgres://... npm run demo   to keep the demo data in PostgreSQL
+#        OMNI_DEMO_RATE=12 npm run demo   new customer questions per minute (default 6; 0 for none)
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -18,7 +19,8 @@ HOST_PORT="${OMNI_WEB_HOST_PORT:-5174}"
 npx tsx src/server/cli.ts serve --db "$DB" --port "$SERVER_PORT" --demo &
 server=$!
 host=""
-trap 'kill $server $host 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+customers=""
+trap 'kill $server $host $customers 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$SERVER_PORT/api/health" >/dev/null 2>&1 && break
   sleep 0.2
@@ -29,11 +31,16 @@ npx tsx src/main/web-host/cli.ts --server "http://127.0.0.1:$SERVER_PORT" --port
 host="$!"
 npx tsx src/main/web-host/cli.ts --server "http://127.0.0.1:$SERVER_PORT" --port "$((HOST_PORT + 1))" --data data/desktop-2 &
 host="$host $!"
+# Customers writing in on the web chat page and in the QQ groups.
+npx tsx src/server/simulator/cli.ts --server "http://127.0.0.1:$SERVER_PORT" --db "$DB" --rate "${OMNI_DEMO_RATE:-6}" &
+customers="$!"
 sleep 2
 cat <<MSG
 
 Demo logins (password demo123): agent01 … agent30 (agents; agent01–agent10 are in lead1's team),
-lead1 … lead3 (team leads), admin. Open each workstation's address above in a browser.
+lead1 … lead3 (team leads), admin. Open each workstation's address above in a browser, sign in,
+choose 示闲 (ready) and work arrives in 收件箱 within a minute: simulated customers are writing on the
+web chat page (http://127.0.0.1:$SERVER_PORT/chat — try it yourself) and in three QQ groups.
 Press Ctrl-C to stop.
 MSG
 wait $server

@@ -12,6 +12,7 @@ import { startCentralServer } from './app'
 import { defaultServerConfig } from './config'
 import { openDatabase } from './db/database'
 import { migrateToLatest } from './db/migrate'
+import { seedDemoQqConfig } from './channels/qq/demo-config'
 import { DEFAULT_DEMO_PASSWORD, seedDemoData } from './seed'
 
 const USAGE = 'Usage: tsx src/server/cli.ts serve|migrate [--db FILE|postgres://…] [--host H] [--port P] [--demo]'
@@ -35,9 +36,13 @@ async function seedIfEmpty(databaseUrl: string): Promise<void> {
   try {
     await migrateToLatest(db)
     const any = await db.selectFrom('agents').select('id').limit(1).executeTakeFirst()
-    if (any) return
-    const summary = await seedDemoData(db)
-    console.log(`Loaded demo data: ${summary.agents} agents, ${summary.leads} leads, ${summary.customers} customers, ${summary.kbArticles} KB articles (password ${DEFAULT_DEMO_PASSWORD}).`)
+    if (!any) {
+      const summary = await seedDemoData(db)
+      console.log(`Loaded demo data: ${summary.agents} agents, ${summary.leads} leads, ${summary.customers} customers, ${summary.kbArticles} KB articles (password ${DEFAULT_DEMO_PASSWORD}).`)
+    }
+    // The demo's QQ account and groups, for the simulated OneBot peer (kept if already there).
+    const qq = await seedDemoQqConfig(db)
+    console.log(`Demo QQ account ${qq.selfId} with ${qq.groups.length} groups.`)
   } finally {
     await db.destroy()
   }
