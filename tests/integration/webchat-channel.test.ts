@@ -78,9 +78,14 @@ describe('web chat', () => {
     expect(await pushOne(agent1, conversationOp('conversation.accept', { conversationId }))).toMatchObject({ status: 'applied' })
     const replyText = '您好张先生，我来帮您查询本月账单，请稍等。'
     const replyArrives = nextEvent<VisitorMessage>(guest.socket, 'message', (m) => m.from === 'agent')
+    // Answering means the agent has read the question; and the visitor no longer waits in a queue.
+    const readArrives = nextEvent<{ upTo: string }>(guest.socket, 'read')
+    const statusArrives = nextEvent<{ agentsAvailable: boolean; queuePosition: number | null }>(guest.socket, 'status', (s) => s.queuePosition === null)
     const reply = replyOp(conversationId, replyText)
     expect(await pushOne(agent1, reply)).toMatchObject({ status: 'applied' })
     const received = await replyArrives
+    expect(await readArrives).toEqual({ upTo: sent.value.message.id })
+    expect(await statusArrives).toEqual({ agentsAvailable: true, queuePosition: null })
     expect(received).toMatchObject({ conversationId, from: 'agent', authorName: '王芳', text: replyText, clientId: null })
     await eventually(async () => {
       const row = await db().selectFrom('messages').select('delivery').where('id', '=', received.id).executeTakeFirst()

@@ -48,7 +48,7 @@ export async function attachWebchatChannel(deps: AttachWebchatDeps): Promise<Web
   const store = new WebchatStore(deps.db)
   const tokens = await VisitorTokens.create(deps.db)
   const visitors = attachVisitorNamespace(deps.io, { inbox: deps.inbox, store, tokens, isOnline: (id) => deps.presence.isOnline(id), log })
-  const channel = new WebchatChannel(visitors.nsp, store)
+  const channel = new WebchatChannel(visitors.nsp, store, (threadKey) => visitors.statusOfVisitor(threadKey))
   deps.inbox.registerChannel(channel)
   registerWebchatRoutes(deps.app, { store, tokens, attachments: deps.attachments, assetsDir: deps.assetsDir })
   // Visitors see "leave a message" or the queue as agents come and go and chats are taken.

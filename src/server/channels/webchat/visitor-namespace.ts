@@ -41,7 +41,10 @@ type Handler<E extends VisitorClientEventName> = (
   site: WebchatSite,
 ) => Promise<VisitorClientEventResults[E]>
 
-export function attachVisitorNamespace(io: Server, deps: VisitorNamespaceDeps): { nsp: VisitorNamespace; statusChanged(): void; stop(): void } {
+export function attachVisitorNamespace(
+  io: Server,
+  deps: VisitorNamespaceDeps,
+): { nsp: VisitorNamespace; statusChanged(): void; statusOfVisitor(threadKey: string): void; stop(): void } {
   const nsp = io.of(VISITOR_NAMESPACE) as unknown as VisitorNamespace
   const { store, inbox } = deps
 
@@ -230,6 +233,14 @@ export function attachVisitorNamespace(io: Server, deps: VisitorNamespaceDeps): 
     }
   }
 
+  /** Tells one visitor's tabs where they stand (their chat was taken or answered). */
+  async function statusOfVisitor(threadKey: string): Promise<void> {
+    const sockets = (await nsp.in(visitorRoom(threadKey)).fetchSockets()) as unknown as VisitorSocket[]
+    const first = sockets[0]
+    const site = first?.data?.siteKey ? await store.site(first.data.siteKey) : null
+    if (site) for (const socket of sockets) await sendStatus(socket, site)
+  }
+
   let statusTimer: NodeJS.Timeout | null = null
   /** Presence and routing changes arrive in bursts; visitors hear the outcome once. */
   function statusChanged(): void {
@@ -244,6 +255,7 @@ export function attachVisitorNamespace(io: Server, deps: VisitorNamespaceDeps): 
   return {
     nsp,
     statusChanged,
+    statusOfVisitor: (threadKey: string) => void statusOfVisitor(threadKey).catch((err: unknown) => deps.log.warn({ err }, 'visitor status failed')),
     stop: () => {
       if (statusTimer) clearTimeout(statusTimer)
     },

@@ -14,6 +14,7 @@ export interface VisitorSocketData {
 
 /** Visitors' sockets sit in the room of their thread: every tab of one visitor hears every line. */
 export const visitorRoom = (threadKey: string): string => threadKey
+const visitorOfThread = (threadKey: string): string => threadKey.replace(/^visitor:/, '')
 
 /**
  * The inbox's side of web chat. A reply is pushed to the visitor's open tabs; it is in the database
@@ -26,6 +27,8 @@ export class WebchatChannel implements ChannelAdapter {
   constructor(
     private readonly nsp: VisitorNamespace,
     private readonly store: WebchatStore,
+    /** The visitor's place in the queue may have changed (their chat was taken). */
+    private readonly statusOfVisitor: (threadKey: string) => void = () => undefined,
   ) {}
 
   async deliver(message: OutboundMessage): Promise<DeliveryOutcome> {
@@ -41,6 +44,10 @@ export class WebchatChannel implements ChannelAdapter {
       attachments: [...message.attachments],
       at: Date.now(),
     })
+    // An agent who answers has read what the visitor wrote before.
+    const readUpTo = await this.store.agentReadUpTo(visitorOfThread(message.threadKey))
+    if (readUpTo) this.nsp.to(visitorRoom(message.threadKey)).emit('read', { upTo: readUpTo })
+    this.statusOfVisitor(message.threadKey)
     return { ok: true, externalId: null }
   }
 
