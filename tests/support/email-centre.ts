@@ -33,9 +33,11 @@ export interface EmailCentreOptions {
 
 export async function startEmailCentre(options: EmailCentreOptions = {}): Promise<EmailCentre> {
   const dovecot = await startDovecot([SUPPORT], options.dovecotConfig)
-  const smtp = await startSmtpCatcher({ user: SUPPORT.user, password: 'smtp-secret-1' })
-  const centre = await startTestCentre(options.server)
+  let smtp: SmtpCatcher | undefined
+  let centre: TestCentre | undefined
   try {
+    smtp = await startSmtpCatcher({ user: SUPPORT.user, password: 'smtp-secret-1' })
+    centre = await startTestCentre(options.server)
     const adminToken = await accessToken(centre.server.url, 'admin', PASSWORD)
     const res = await fetch(`${centre.server.url}/api/admin/mailboxes`, {
       method: 'POST',
@@ -51,6 +53,7 @@ export async function startEmailCentre(options: EmailCentreOptions = {}): Promis
     })
     if (res.status !== 201) throw new Error(`mailbox not created: ${res.status} ${await res.text()}`)
     const { id } = (await res.json()) as { id: string }
+    const running = { centre, smtp }
     const email: EmailCentre = {
       centre,
       dovecot,
@@ -61,16 +64,16 @@ export async function startEmailCentre(options: EmailCentreOptions = {}): Promis
         await eventually(async () => email.centre.server.email.connected(id), 'the IMAP connection of the support mailbox', 20_000)
       },
       async cleanup() {
-        await centre.cleanup()
-        await smtp.stop()
+        await running.centre.cleanup()
+        await running.smtp.stop()
         await dovecot.cleanup()
       },
     }
     await email.connected()
     return email
   } catch (err) {
-    await centre.cleanup()
-    await smtp.stop()
+    await centre?.cleanup()
+    await smtp?.stop()
     console.error(dovecot.log())
     await dovecot.cleanup()
     throw err
