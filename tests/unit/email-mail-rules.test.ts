@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { bounceReason, classifyMail, quotedMessageIds } from '../../src/server/channels/email/auto-reply'
 import { referencesOf, smtpFailure } from '../../src/server/channels/email/email-sender'
 import { sanitizeEmailHtml, textOfSafeHtml } from '../../src/server/channels/email/email-html'
-import { parseEmail } from '../../src/server/channels/email/parse-email'
+import { isSyntheticMessageId, parseEmail } from '../../src/server/channels/email/parse-email'
 import { baseSubject, messageIdsOf, relatedIdsOf, replySubject, rootIdOf } from '../../src/server/channels/email/threading'
 
 const headers = (values: Record<string, string>) => (name: string) => values[name.toLowerCase()]
@@ -120,5 +120,9 @@ describe('decoding Chinese mail', () => {
     const first = await parseEmail(raw)
     expect(first.hasOwnMessageId).toBe(false)
     expect((await parseEmail(raw)).messageId).toBe(first.messageId)
+    expect(first.messageId).toMatch(/^<[0-9a-f]{32}@no-message-id\.invalid>$/)
+    expect(isSyntheticMessageId(first.messageId)).toBe(true)
+    // A made-up id never goes into References.
+    expect(referencesOf([first.messageId, '<a@x>'], '<b@x>')).toEqual(['<a@x>', '<b@x>'])
   })
 })

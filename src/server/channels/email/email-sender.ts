@@ -11,6 +11,7 @@ import type { Logger } from '../../logger'
 import type { MailboxConfig } from './mailbox-store'
 import { composeReplyBody, type QuotedMessage } from './quoted-reply'
 import { escapeHtml } from './email-html'
+import { isSyntheticMessageId } from './parse-email'
 import { replySubject } from './threading'
 
 export interface SenderDeps {
@@ -35,7 +36,7 @@ export class EmailSender {
       ? { text: answered.text, authorName: answered.author_name, address: message.identity.value, at: answered.created_at }
       : null
     const body = composeReplyBody(message.text, quoted)
-    const inReplyTo = answered?.external_id ?? null
+    const inReplyTo = answered?.external_id && !isSyntheticMessageId(answered.external_id) ? answered.external_id : null
     const references = referencesOf(message.threadExternalIds, inReplyTo)
     const files: Mail.Attachment[] = []
     for (const ref of message.attachments) {
@@ -196,7 +197,7 @@ function newMessageId(address: string): string {
 
 /** The thread's first id, then its latest, ending with the message answered. */
 export function referencesOf(threadIds: readonly string[], inReplyTo: string | null): string[] {
-  const ids = [...new Set([...threadIds.filter((id) => id !== inReplyTo && /^<[^<>\s]+>$/.test(id)), ...(inReplyTo ? [inReplyTo] : [])])]
+  const ids = [...new Set([...threadIds.filter((id) => id !== inReplyTo && /^<[^<>\s]+>$/.test(id) && !isSyntheticMessageId(id)), ...(inReplyTo ? [inReplyTo] : [])])]
   if (ids.length <= MAX_REFERENCES) return ids
   return [ids[0] as string, ...ids.slice(ids.length - (MAX_REFERENCES - 1))]
 }

@@ -85,8 +85,15 @@ function headerText(value: HeaderValue): string {
   return JSON.stringify(value)
 }
 
+const SYNTHETIC_DOMAIN = '@no-message-id.invalid>'
+
 function syntheticMessageId(raw: Buffer): string {
-  return `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}@no-message-id.invalid>`
+  return `<${createHash('sha256').update(raw).digest('hex').slice(0, 32)}${SYNTHETIC_DOMAIN}`
+}
+
+/** Ids we made up for mail that had none: nobody else knows them, so they never go into headers. */
+export function isSyntheticMessageId(id: string): boolean {
+  return id.endsWith(SYNTHETIC_DOMAIN)
 }
 
 function defaultName(mime: string | undefined, index: number): string {
