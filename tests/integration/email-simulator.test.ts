@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { ensureDemoMailbox } from '../../src/server/channels/email/demo-config'
 import { startEmailSimulator } from '../../src/server/simulator/email-simulator'
 import { startEmailCentre, SUPPORT, type EmailCentre } from '../support/email-centre'
 import { eventually } from '../support/inbox-centre'
@@ -51,5 +52,13 @@ describe('email customer simulator (demo traffic)', () => {
     // Follow-ups joined their threads.
     expect([...perConversation.values()].some((n) => n > 1)).toBe(true)
     expect(perConversation.size).toBeLessThan(count)
+  })
+
+  it('the demo mailbox helper finds the configured mailbox instead of adding it twice', async () => {
+    const server = { host: '127.0.0.1', imapPort: mail.dovecot.port, smtpPort: mail.smtp.port, address: SUPPORT.user.toUpperCase(), password: SUPPORT.password }
+    expect(await ensureDemoMailbox(mail.centre.server.db, server, 's1')).toBe(mail.mailboxId)
+    const other = await ensureDemoMailbox(mail.centre.server.db, { ...server, address: 'demo@example.test' }, 's1')
+    expect(other).not.toBe(mail.mailboxId)
+    expect(await ensureDemoMailbox(mail.centre.server.db, { ...server, address: 'demo@example.test' }, 's1')).toBe(other)
   })
 })

@@ -28,7 +28,11 @@ export function demoMailbox(server: LocalMailServer, skillGroupId: string): NewM
   }
 }
 
-/** Adds the demo mailbox unless one with its address exists (restarts of the demo keep their state). Returns its id. */
+/**
+ * Adds the demo mailbox unless one with its address exists (restarts of the demo keep their state).
+ * Returns its id. Call it before the central server starts (which then watches every mailbox), or
+ * add the mailbox through POST /api/admin/mailboxes on a running server.
+ */
 export async function ensureDemoMailbox(db: Kysely<Database>, server: LocalMailServer, skillGroupId: string): Promise<string> {
   const store = new MailboxStore(db)
   const existing = (await store.list()).find((m) => m.address === server.address.toLowerCase())
