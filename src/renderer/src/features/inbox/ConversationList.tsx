@@ -99,6 +99,8 @@ const ConversationRow = memo(function ConversationRow({ item, index, selected, n
   const select = useInboxStore((s) => s.select)
   const act = useConversationStore((s) => s.act)
   const offered = item.status === 'offered'
+  // Past its time the server moves the offer on; accepting it now would only be refused.
+  const expired = offered && item.offerExpiresAt !== null && item.offerExpiresAt <= now
 
   async function respond(event: React.MouseEvent, type: 'accept' | 'decline') {
     event.stopPropagation()
@@ -150,7 +152,7 @@ const ConversationRow = memo(function ConversationRow({ item, index, selected, n
         {offered ? (
           <>
             <OfferCountdown expiresAt={item.offerExpiresAt} now={now} />
-            <button type="button" className="button button--small button--primary" data-testid="row-accept" onClick={(e) => void respond(e, 'accept')}>
+            <button type="button" className="button button--small button--primary" data-testid="row-accept" disabled={expired} onClick={(e) => void respond(e, 'accept')}>
               {t('inbox.accept')}
             </button>
             <button type="button" className="button button--small" data-testid="row-decline" onClick={(e) => void respond(e, 'decline')}>

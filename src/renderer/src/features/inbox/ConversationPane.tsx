@@ -143,7 +143,7 @@ function ConversationHeader({ view, setDialog }: { view: ConversationView; setDi
         {view.offeredToMe && (
           <>
             <OfferCountdown expiresAt={c.offerExpiresAt} now={now} />
-            <button type="button" className="button button--primary" data-testid="conversation-accept" disabled={busy} onClick={() => void act({ type: 'accept' })}>
+            <button type="button" className="button button--primary" data-testid="conversation-accept" disabled={busy || (c.offerExpiresAt !== null && c.offerExpiresAt <= now)} onClick={() => void act({ type: 'accept' })}>
               {t('inbox.accept')}
             </button>
             <button type="button" className="button" data-testid="conversation-decline" disabled={busy} onClick={() => void act({ type: 'decline' })}>

@@ -12,6 +12,8 @@ import { setupNotifier, useNotifierStore } from './inbox-notifier'
 import { useInboxStore } from './inbox-store'
 import './inbox.css'
 
+const CLOCK_REFRESH_MS = 30_000
+
 /** 收件箱: one list across channels, the open conversation, and the customer beside it. */
 export function InboxPage() {
   const { t } = useTranslation()
@@ -37,6 +39,12 @@ export function InboxPage() {
       openConversation(id)
     })
   }, [t, openConversation])
+
+  useEffect(() => {
+    // Snoozes end and SLA order shifts by the clock, not only by data changes.
+    const timer = setInterval(() => void useInboxStore.getState().refresh(), CLOCK_REFRESH_MS)
+    return () => clearInterval(timer)
+  }, [])
 
   useEffect(() => {
     useInboxStore.getState().setVisible(true)
