@@ -195,6 +195,7 @@ export const en: Messages = {
       kbInsert: 'Insert',
       kbEmpty: 'No articles found',
       scratch: 'Insert what was copied from the KB',
+      scratchShort: 'Paste KB copy',
       emoji: 'Emoji',
       attach: 'Attach',
       attachUnavailable: 'Attachments are not available yet (the local service has no upload call)',

@@ -198,6 +198,7 @@ export const zhCN = {
       kbInsert: '插入',
       kbEmpty: '没有找到文章',
       scratch: '插入知识库复制内容',
+      scratchShort: '粘贴复制内容',
       emoji: '表情',
       attach: '附件',
       attachUnavailable: '附件上传暂不可用(本机服务尚未提供上传接口)',

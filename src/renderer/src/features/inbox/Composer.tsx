@@ -262,7 +262,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
           {t('inbox.composer.kb')}
         </button>
         <button type="button" className="button button--small" data-testid="composer-scratch" title={t('inbox.composer.scratch')} onClick={() => void insertScratch()}>
-          ⎘
+          {t('inbox.composer.scratchShort')}
         </button>
         <button type="button" className="button button--small" data-testid="composer-emoji" aria-label={t('inbox.composer.emoji')} onClick={() => setPopup(popup === 'emoji' ? null : 'emoji')}>
           😊
