@@ -13,6 +13,9 @@ export interface WatcherOptions {
   maxMessageBytes: number
 }
 
+/** A session that lasted this long resets the reconnect backoff. */
+const STABLE_SESSION_MS = 10_000
+
 export const defaultWatcherOptions: WatcherOptions = {
   idleDelayMs: 1_000,
   reconnectMinMs: 500,
@@ -66,9 +69,11 @@ export class MailboxWatcher {
   private async loop(): Promise<void> {
     let failures = 0
     while (!this.stopped) {
-      const healthy = await this.session()
+      const startedAt = Date.now()
+      const reachedMailbox = await this.session()
       if (this.stopped) return
-      failures = healthy ? 0 : failures + 1
+      // A server that drops every session right after login must not be hammered twice a second.
+      failures = reachedMailbox && Date.now() - startedAt > STABLE_SESSION_MS ? 0 : failures + 1
       const { reconnectMinMs, reconnectMaxMs } = this.deps.options
       const delay = Math.min(reconnectMaxMs, reconnectMinMs * 2 ** Math.min(failures, 16))
       this.deps.log.info({ mailbox: this.mailbox.address, delayMs: delay }, 'IMAP connection closed; reconnecting')
