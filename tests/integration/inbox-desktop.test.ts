@@ -145,6 +145,34 @@ describe('the inbox on the desktop', () => {
     expect(failed.deliveryError).toContain('retcode 1200')
   })
 
+  it('transfers to a colleague, whose desktop gets it as theirs with the note and an alert', async () => {
+    await startCentre()
+    const agent1 = await signedIn('agent1')
+    const agent2 = await signedIn('agent2')
+    const { conversationId } = await centre.server.inbox.receive(inbound('10003', '我要投诉'))
+    const offeredTo = await eventually(async () => {
+      const row = await centre.server.db.selectFrom('conversations').selectAll().where('id', '=', conversationId).executeTakeFirstOrThrow()
+      return row.status === 'offered' ? row.assigned_agent_id : undefined
+    }, 'the offer')
+    const [from, to, toId] = offeredTo === 'a1' ? [agent1, agent2, 'a2'] : [agent2, agent1, 'a1']
+    await listUntil(from, 'offered', (l) => l.items.some((c) => c.id === conversationId), 'the offer on the desktop')
+    await from.api.invoke('inbox.accept', { conversationId })
+
+    const alert = to.next('inbox.alert', (a) => a.kind === 'transferred_to_you' && a.conversationId === conversationId, 15_000)
+    const moved = await from.api.invoke('inbox.transfer', { conversationId, toAgentId: toId, note: '投诉类请班长协助' })
+    expect(moved).toMatchObject({ mine: false })
+    expect((await from.api.invoke('inbox.list', { filter: 'mine' })).items.map((c) => c.id)).not.toContain(conversationId)
+
+    expect((await alert).detail).toBe('投诉类请班长协助')
+    await listUntil(to, 'mine', (l) => l.items.some((c) => c.id === conversationId), 'the transferred conversation on the colleague’s desktop')
+    const thread = await eventually(async () => {
+      const page = await to.api.invoke('inbox.messages', { conversationId })
+      return page.messages.some((m) => m.direction === 'system') ? page : undefined
+    }, 'the transfer line in the thread', 15_000)
+    expect(thread.messages.map((m) => m.direction)).toEqual(['in', 'system'])
+    expect(thread.messages[1]!.text).toContain('投诉类请班长协助')
+  })
+
   it('resolves with a disposition, reopens, and refuses bad input without queuing anything', async () => {
     await startCentre()
     const agent = await signedIn('agent1')

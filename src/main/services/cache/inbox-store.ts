@@ -82,7 +82,7 @@ export function applyLocalOp(record: ConversationRecord, op: ConversationOp, age
       return { ...record, status: 'open', resolvedAt: null, disposition: null, assignedAgentId: record.assignedAgentId ?? agentId }
     case 'conversation.transfer':
       return op.payload.toAgentId
-        ? { ...record, status: 'offered', assignedAgentId: op.payload.toAgentId, assignedAgentName: null, offerExpiresAt: null }
+        ? { ...record, status: 'open', assignedAgentId: op.payload.toAgentId, assignedAgentName: null, offerExpiresAt: null, unread: 0 }
         : { ...record, status: 'queued', skillGroupId: op.payload.toSkillGroupId ?? record.skillGroupId, assignedAgentId: null, assignedAgentName: null, offerExpiresAt: null }
     case 'conversation.read':
       return { ...record, unread: 0 }
