@@ -150,6 +150,8 @@ export interface ChangesTable {
   entity_id: string
   deleted: number
   at: number
+  /** Who the change concerns (migration 003): '*' everyone, or 'agent:<id>', 'skill:<group id>', 'sup'. */
+  scope: Generated<string>
 }
 
 /** Every operation a desktop pushed, written with its effect so that each id is applied once. */
@@ -435,14 +437,14 @@ export interface Database {
   sla_policies: SlaPoliciesTable
   canned_responses: CannedResponsesTable
   disposition_codes: DispositionCodesTable
+  email_mailboxes: EmailMailboxesTable
+  email_sync_state: EmailSyncStateTable
   kb_article_attachments: KbArticleAttachmentsTable
   kb_article_versions: KbArticleVersionsTable
   centre_settings: CentreSettingsTable
   agent_settings: AgentSettingsTable
   qq_accounts: QqAccountsTable
   qq_groups: QqGroupsTable
-  email_mailboxes: EmailMailboxesTable
-  email_sync_state: EmailSyncStateTable
   webchat_sites: WebchatSitesTable
   webchat_visitors: WebchatVisitorsTable
   webchat_reads: WebchatReadsTable
