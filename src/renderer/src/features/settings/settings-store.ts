@@ -36,13 +36,16 @@ export const useSettingsStore = create<SettingsStore>()((set, get) => ({
   },
 
   set: async (change) => {
+    // Shown at once (the cache answers in milliseconds, but a checkbox must not lag behind the click).
+    const before = get().view
+    if (before) set({ view: { ...before, agent: { ...before.agent, [change.key]: change.value } } })
     set({ saveError: null })
     try {
       const view = await getAgentApi().invoke('settings.set', change)
       set({ view, loadState: 'loaded' })
       followLanguage(view)
     } catch (err) {
-      set({ saveError: toAppError(err) })
+      set({ saveError: toAppError(err), view: before })
     }
   },
 
@@ -59,6 +62,7 @@ function followLanguage(view: SettingsView): void {
 
 /** The language switch: shown at once, stored for the agent (synced to their other desktops). */
 export async function chooseLanguage(language: 'zh-CN' | 'en'): Promise<void> {
+  const saved = useSettingsStore.getState().set({ key: 'ui.language', value: language })
   await changeLanguage(language)
-  await useSettingsStore.getState().set({ key: 'ui.language', value: language })
+  await saved
 }
