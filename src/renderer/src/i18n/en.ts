@@ -139,6 +139,8 @@ export const en: Messages = {
     decline: 'Decline',
     snoozedUntil: 'Snoozed until {{time}}',
     pendingOps: 'Not synced yet',
+    rating: 'Customer satisfaction: {{rating}} / 5',
+    dispositionShown: 'Disposition: {{code}}',
     pickConversation: 'Pick a conversation on the left',
     missing: 'This conversation is no longer in the local cache (it may have gone to someone else).',
     loadFailed: 'Could not read the conversation: {{error}}',

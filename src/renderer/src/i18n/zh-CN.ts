@@ -142,6 +142,8 @@ export const zhCN = {
     decline: '拒绝',
     snoozedUntil: '稍后处理至 {{time}}',
     pendingOps: '待同步',
+    rating: '客户满意度:{{rating}} / 5',
+    dispositionShown: '处理结果:{{code}}',
     pickConversation: '从左侧选择一个会话',
     missing: '此会话已不在本地缓存中(可能已转给他人)。',
     loadFailed: '无法读取会话:{{error}}',

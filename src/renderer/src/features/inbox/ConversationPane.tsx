@@ -1,7 +1,9 @@
 import { forwardRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { AgentProfile } from '../../../../shared/domain/agent'
+import type { DispositionCodeRecord } from '../../../../shared/domain/conversations'
 import { slaOf, type ConversationView, type MessageView } from '../../../../shared/ipc/inbox-views'
+import { currentLanguage } from '../../i18n'
 import { errorText } from '../../i18n/error-text'
 import { useNow } from '../../lib/clock'
 import { formatWhen } from '../../lib/format-time'
@@ -91,6 +93,12 @@ export const ConversationPane = forwardRef<ComposerHandle, PaneProps>(function C
   )
 })
 
+function dispositionLabel(codes: readonly DispositionCodeRecord[], id: string): string {
+  const code = codes.find((d) => d.id === id)
+  if (!code) return id
+  return currentLanguage() === 'en' ? code.labelEn : code.labelZh
+}
+
 const SNOOZES = {
   m30: () => Date.now() + 30 * 60_000,
   h2: () => Date.now() + 2 * 3_600_000,
@@ -108,6 +116,7 @@ function ConversationHeader({ view, setDialog }: { view: ConversationView; setDi
   const act = useConversationStore((s) => s.act)
   const busy = useConversationStore((s) => s.busy)
   const [snoozeOpen, setSnoozeOpen] = useState(false)
+  const dispositions = useConversationStore((s) => s.dispositions)
   const c = view.conversation
   const sla = slaOf(c)
   const snoozed = c.snoozedUntil !== null && c.snoozedUntil > now
@@ -137,6 +146,13 @@ function ConversationHeader({ view, setDialog }: { view: ConversationView; setDi
         {c.channel === 'chat' && pageUrl && <span className="inbox-page-url">{t('inbox.page', { url: pageUrl })}</span>}
         <span>{c.assignedAgentName ? t('inbox.assignedTo', { name: c.assignedAgentName }) : c.assignedAgentId ? '' : t('inbox.unassigned')}</span>
         {sla.dueAt !== null && sla.kind && <SlaCountdown dueAt={sla.dueAt} kind={sla.kind} now={now} />}
+        {c.rating !== null && (
+          <span className="inbox-rating" data-testid="conversation-rating" data-rating={c.rating} title={t('inbox.rating', { rating: c.rating })}>
+            {'★'.repeat(c.rating)}
+            {'☆'.repeat(5 - c.rating)}
+          </span>
+        )}
+        {c.disposition && c.status === 'resolved' && <span data-testid="conversation-disposition">{t('inbox.dispositionShown', { code: dispositionLabel(dispositions, c.disposition) })}</span>}
         {snoozed && <span className="inbox-snoozed">{t('inbox.snoozedUntil', { time: formatWhen(c.snoozedUntil!, now) })}</span>}
       </div>
       <div className="inbox-pane-actions">
