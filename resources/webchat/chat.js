@@ -117,7 +117,12 @@
   })
   socket.on('connect_error', (err) => {
     ui.banner.hidden = false
-    if (err && err.data && err.data.code === 'not_found') ui.banner.textContent = '该在线客服暂不可用。'
+    if (err && err.data && err.data.code === 'not_found') {
+      ui.banner.textContent = '该在线客服暂不可用。'
+      return
+    }
+    // A refusal by the server (not a network failure) is not retried by socket.io itself.
+    if (!socket.active) setTimeout(() => socket.connect(), 3000)
   })
 
   socket.on('session', async (session) => {
@@ -142,7 +147,10 @@
   socket.on('read', (state) => markReadUpTo(state.upTo))
   socket.on('survey:request', (request) => showSurvey(request.conversationId))
   socket.on('status', (status) => showStatus(status))
-  socket.on('protocol:error', (error) => showHint(error.message))
+  // Typing and read reports are best effort: only other refusals are worth telling the visitor.
+  socket.on('protocol:error', (error) => {
+    if (error.event !== 'typing' && error.event !== 'read') showHint(friendly(error))
+  })
 
   async function request(event, payload) {
     try {
@@ -211,7 +219,7 @@
       if (result.error.code === 'timeout' || result.error.code === 'too_many_attempts') return
       dropFromOutbox(item.clientId)
       const row = rowsByClientId.get(item.clientId)
-      if (row) setState(row, '发送失败：' + result.error.message)
+      if (row) setState(row, '发送失败：' + friendly(result.error))
     } finally {
       inFlight.delete(item.clientId)
     }
@@ -354,6 +362,30 @@
     ui.messages.scrollTop = ui.messages.scrollHeight
   }
 
+  /** The server's errors in the visitor's words. */
+  function friendly(error) {
+    switch (error && error.code) {
+      case 'too_many_attempts':
+        return '发送太频繁了，请稍后再试'
+      case 'payload_too_large':
+        return '文件不能超过 5 MB'
+      case 'timeout':
+      case 'offline':
+        return '网络不稳定，请稍后再试'
+      case 'conflict':
+        return '会话状态已变化，请刷新后再试'
+      case 'not_found':
+        return '内容不存在或已失效'
+      case 'unauthenticated':
+        return '连接已过期，请刷新页面'
+      case 'invalid_argument':
+        // Upload refusals carry their own Chinese wording.
+        return /[\u4e00-\u9fff]/.test(error.message || '') ? error.message : '内容格式不正确'
+      default:
+        return '操作失败，请稍后再试'
+    }
+  }
+
   function showHint(text) {
     ui.hint.textContent = text || ''
     if (text) setTimeout(() => { if (ui.hint.textContent === text) ui.hint.textContent = '' }, 5000)
@@ -400,7 +432,7 @@
     ui.leaveSubmit.disabled = false
     if (!result.ok) {
       ui.leaveError.hidden = false
-      ui.leaveError.textContent = result.error.code === 'invalid_argument' ? '请检查手机号码或邮箱的格式' : result.error.message
+      ui.leaveError.textContent = result.error.code === 'invalid_argument' ? '请检查手机号码或邮箱的格式' : friendly(result.error)
       return
     }
     ui.leaveForm.hidden = true
@@ -439,7 +471,7 @@
     const result = await request('rate', payload)
     if (!result.ok) {
       ui.surveySubmit.disabled = false
-      showHint(result.error.message)
+      showHint(friendly(result.error))
       return
     }
     ui.surveySubmit.hidden = true
@@ -510,7 +542,7 @@
         body: file,
       })
       const body = await res.json()
-      if (!res.ok) return showHint((body.error && body.error.message) || '上传失败')
+      if (!res.ok) return showHint(body.error ? friendly(body.error) : '上传失败')
       queue({ clientId: newClientId(), text: '', attachmentIds: [body.id], attachments: [body] })
     } catch (_e) {
       showHint('上传失败，请检查网络后重试')

@@ -157,3 +157,26 @@ test('the one-line embed opens the chat on a company page, where the visitor sen
     await new Promise((resolve) => site.close(resolve))
   }
 })
+
+// Last: it restarts the central server.
+test('a message written while the server is away waits on the page and is stored once when it is back', async ({ page }) => {
+  await page.goto(`${centre.server.url}/chat?site=shop`)
+  await expect(page.getByTestId('chat-status')).not.toHaveText('')
+  await centre.server.stop()
+  await expect(page.getByTestId('reconnect-banner')).toBeVisible()
+
+  const text = '刚才断网了，这条消息能收到吗？'
+  await page.getByTestId('chat-input').fill(text)
+  await page.getByTestId('chat-input').press('Enter')
+  const pending = page.locator('[data-testid="message"][data-from="visitor"]', { hasText: text })
+  await expect(pending).toContainText('发送中…')
+
+  await centre.restart()
+  // socket.io's backoff tops out at 5 s on the page.
+  await expect(pending).toContainText('已发送', { timeout: 20_000 })
+  await expect(page.getByTestId('reconnect-banner')).toBeHidden()
+  await page.reload()
+  await expect(page.locator('[data-testid="message"][data-from="visitor"]', { hasText: text })).toHaveCount(1)
+  const stored = await centre.server.db.selectFrom('messages').select('id').where('text', '=', text).execute()
+  expect(stored).toHaveLength(1)
+})
