@@ -5,6 +5,7 @@ import type { VisitorMessage, VisitorSendResult } from '../../src/shared/protoco
 import { startSeededCentre, type RunningCentre } from '../support/centre-process'
 import { conversationOp, eventually, pushOne, replyOp, setReady } from '../support/inbox-centre'
 import { PASSWORD } from '../support/mini-centre'
+import { startPostgres } from '../support/postgres'
 import { agentSocket } from '../support/sync-centre'
 import { connectVisitor, nextEvent, seedWebchatCentre, type Visitor } from '../support/webchat-visitor'
 
@@ -253,5 +254,46 @@ describe('web chat', () => {
     }
     const sentResult: VisitorSendResult = sent.value
     expect(sentResult.duplicate).toBe(false)
+  })
+})
+
+describe('web chat on PostgreSQL', () => {
+  it('files, answers, pages history, records reads and ratings the same way', async () => {
+    const postgres = await startPostgres()
+    const centre = await startSeededCentre(seedWebchatCentre, { databaseUrl: postgres.url, inbox: { offerTimeoutMs: 60_000, slaCheckIntervalMs: 60_000 } })
+    const agent1 = await agentSocket(centre.server.url, 'agent1', PASSWORD)
+    const guest = await connectVisitor(centre.server.url)
+    try {
+      await setReady(agent1)
+      const sent = await guest.request('message:send', { clientId: 'client-pg-1', text: '你好，宽带账单有疑问' })
+      if (!sent.ok) throw new Error(sent.error.message)
+      const conversationId = sent.value.message.conversationId
+      const again = await guest.request('message:send', { clientId: 'client-pg-1', text: '你好，宽带账单有疑问' })
+      expect(again.ok && again.value.duplicate).toBe(true)
+      await eventually(async () => {
+        const row = await centre.server.db.selectFrom('conversations').select('status').where('id', '=', conversationId).executeTakeFirst()
+        return row?.status === 'offered'
+      }, 'the offer')
+      await pushOne(agent1, conversationOp('conversation.accept', { conversationId }))
+      const arrives = nextEvent<VisitorMessage>(guest.socket, 'message', (m) => m.from === 'agent')
+      await pushOne(agent1, replyOp(conversationId, '您好，请问是哪个月的账单？'))
+      const reply = await arrives
+      expect(await guest.request('read', { upTo: reply.id })).toEqual({ ok: true, value: null })
+      const history = await guest.request('history', {})
+      expect(history.ok && history.value.messages.map((m) => m.from)).toEqual(['visitor', 'agent'])
+      expect(history.ok && history.value.agentReadUpTo).toBe(sent.value.message.id)
+      const older = await guest.request('history', { before: reply.at })
+      expect(older.ok && older.value.messages.map((m) => m.id)).toEqual([sent.value.message.id])
+      const survey = nextEvent<{ conversationId: string }>(guest.socket, 'survey:request')
+      await pushOne(agent1, conversationOp('conversation.resolve', { conversationId, disposition: 'solved', note: '' }))
+      await survey
+      expect(await guest.request('rate', { conversationId, rating: 4 })).toEqual({ ok: true, value: null })
+      expect((await centre.server.db.selectFrom('conversations').select('rating').where('id', '=', conversationId).executeTakeFirstOrThrow()).rating).toBe(4)
+    } finally {
+      guest.close()
+      agent1.disconnect()
+      await centre.cleanup()
+      await postgres.stop()
+    }
   })
 })
