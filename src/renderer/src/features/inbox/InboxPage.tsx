@@ -8,7 +8,7 @@ import type { ComposerHandle } from './Composer'
 import { ConversationList } from './ConversationList'
 import { ConversationPane, type PaneDialog } from './ConversationPane'
 import { useConversationStore } from './conversation-store'
-import { setupNotifier, useNotifierStore } from './inbox-notifier'
+import { askPermission, setupNotifier, useNotifierStore } from './inbox-notifier'
 import { useInboxStore } from './inbox-store'
 import './inbox.css'
 
@@ -50,6 +50,7 @@ export function InboxPage() {
     useInboxStore.getState().setVisible(true)
     useConversationStore.getState().setVisible(true)
     void useConversationStore.getState().loadComposerLists()
+    if (!useNotifierStore.getState().muted) void askPermission()
     return () => {
       useInboxStore.getState().setVisible(false)
       useConversationStore.getState().setVisible(false)

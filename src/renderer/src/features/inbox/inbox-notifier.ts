@@ -40,7 +40,8 @@ export const useNotifierStore = create<NotifierStore>()((set, get) => ({
   },
 }))
 
-async function askPermission(): Promise<void> {
+/** Asked when the inbox opens (Electron grants it; a browser may ask the agent once). */
+export async function askPermission(): Promise<void> {
   if (typeof Notification === 'undefined' || Notification.permission !== 'default') return
   try {
     await Notification.requestPermission()

@@ -68,20 +68,26 @@ const initial = {
 let generation = 0
 let shownRange: [number, number] = [0, PAGE_SIZE - 1]
 const inFlight = new Set<string>()
+/** The newest read of each page: an older answer arriving later is dropped. */
+const latestRead = new Map<number, number>()
+let readCounter = 0
 
 export const useInboxStore = create<InboxStore>()((set, get) => {
-  async function readPage(page: number, gen: number): Promise<void> {
+  /** `force`: read even if a read of the page is under way (it may have started before the change). */
+  async function readPage(page: number, gen: number, force = false): Promise<void> {
     const key = `${gen}:${page}`
-    if (inFlight.has(key)) return
+    if (inFlight.has(key) && !force) return
     inFlight.add(key)
+    const seq = ++readCounter
+    latestRead.set(page, seq)
     try {
       const { filter, channel, sort } = get()
       const result = await getAgentApi().invoke('inbox.list', { filter, channel, sort, offset: page * PAGE_SIZE, limit: PAGE_SIZE })
-      if (gen !== generation) return
+      if (gen !== generation || latestRead.get(page) !== seq) return
       set({ pages: { ...get().pages, [page]: result.items }, total: result.total, counts: result.counts, unread: result.unread, loadState: 'loaded', error: null })
       locateSelection()
     } catch (err) {
-      if (gen !== generation) return
+      if (gen !== generation || latestRead.get(page) !== seq) return
       set({ loadState: 'failed', error: toAppError(err) })
     } finally {
       inFlight.delete(key)
@@ -157,7 +163,7 @@ export const useInboxStore = create<InboxStore>()((set, get) => {
       // Pages off screen are forgotten: rows move between pages when anything changes.
       const keep = Object.fromEntries(Object.entries(get().pages).filter(([page]) => wanted.includes(Number(page))))
       set({ pages: keep })
-      await Promise.all((wanted.length > 0 ? wanted : [0]).map((page) => readPage(page, gen)))
+      await Promise.all((wanted.length > 0 ? wanted : [0]).map((page) => readPage(page, gen, true)))
     },
     setVisible: (visible) => {
       set({ visible })
