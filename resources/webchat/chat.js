@@ -400,7 +400,8 @@
 
   function showStatus(status) {
     agentsAvailable = status.agentsAvailable
-    ui.status.textContent = status.queuePosition ? '排队中，您前面还有 ' + (status.queuePosition - 1) + ' 位' : agentsAvailable ? '客服在线' : '客服暂时不在线'
+    const position = status.queuePosition
+    ui.status.textContent = position === 1 ? '正在为您接通客服…' : position ? '排队中，您前面还有 ' + (position - 1) + ' 位' : agentsAvailable ? '客服在线' : '客服暂时不在线'
     ui.leaveOpen.hidden = agentsAvailable
     if (!agentsAvailable && !leaveOffered && ui.leaveDone.hidden) {
       leaveOffered = true
