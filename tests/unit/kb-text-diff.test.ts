@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { diffText, hasChanges, tokenize } from '../../src/renderer/src/features/kb/text-diff'
+import { diffText, hasChanges, tokenize } from '../../src/shared/text/text-diff'
 
 const render = (before: string, after: string) =>
   diffText(before, after)

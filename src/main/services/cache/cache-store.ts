@@ -92,7 +92,7 @@ export class CacheStore implements SyncCache {
         return `修改客户资料：${name}（${fields.join('、') || '无改动'}）`
       }
       case 'settings.set':
-        return `设置：${op.payload.key} = ${JSON.stringify(op.payload.value)}`
+        return settingsStore.describeSettingOp(op)
       case 'agentState.set':
         return `切换状态：${STATE_NAMES[op.payload.state]}${op.payload.reasonCode ? `（${op.payload.reasonCode}）` : ''}`
       default:

@@ -85,3 +85,12 @@ export function settingsView(sql: Sqlite): SettingsView {
   }
   return { centre: centre as SettingsView['centre'], agent: agent as SettingsView['agent'], pendingKeys: [...pending], chosenKeys: [...chosen] }
 }
+
+const KEY_LABELS: Record<string, string> = { 'ui.language': '界面语言', 'notify.sound': '新消息提示音', 'notify.desktop': '桌面通知' }
+const VALUE_LABELS: Record<string, string> = { 'zh-CN': '中文', en: 'English', true: '开', false: '关' }
+
+/** The outbox's words for a queued or refused preference change (shown with conflicts). */
+export function describeSettingOp(op: Extract<Operation, { type: 'settings.set' }>): string {
+  const value = String(op.payload.value)
+  return `个人设置：${KEY_LABELS[op.payload.key] ?? op.payload.key} → ${VALUE_LABELS[value] ?? value}`
+}

@@ -7,7 +7,7 @@ import { toAppError } from '../../api/app-error'
 import { errorText } from '../../i18n/error-text'
 import { formatDateTime } from '../../lib/format-time'
 import { useConnectionStore } from '../connection/connection-store'
-import { diffText, hasChanges, type DiffPart } from './text-diff'
+import { diffText, hasChanges, type DiffPart } from '../../../../shared/text/text-diff'
 
 /** 历史版本: who changed the article when; a version's text with what it changed against the one before. */
 export function KbHistory({ articleId, currentVersion }: { articleId: string; currentVersion: number }) {
