@@ -75,6 +75,7 @@
   let surveyConversationId = null
   let surveyRating = 0
   let lastAgentMessageId = null
+  let lastAgentAt = 0
   let composing = false
   let typingSent = false
   let typingTimer = null
@@ -216,7 +217,11 @@
         return
       }
       // A timeout or a dropped connection: kept, and sent again after the reconnect.
-      if (result.error.code === 'timeout' || result.error.code === 'too_many_attempts') return
+      if (result.error.code === 'timeout') return
+      if (result.error.code === 'too_many_attempts') {
+        setTimeout(() => void deliver(item), 2000)
+        return
+      }
       dropFromOutbox(item.clientId)
       const row = rowsByClientId.get(item.clientId)
       if (row) setState(row, '发送失败：' + friendly(result.error))
@@ -275,7 +280,9 @@
     rowsById.set(message.id, row)
     if (message.clientId) rowsByClientId.set(message.clientId, row)
     if (message.from === 'visitor') setState(row, '已发送')
-    if (message.from === 'agent') {
+    // Older pages of history do not move the read mark back.
+    if (message.from === 'agent' && message.at >= lastAgentAt) {
+      lastAgentAt = message.at
       lastAgentMessageId = message.id
       ui.typing.hidden = true
       reportRead()
@@ -391,8 +398,17 @@
     if (text) setTimeout(() => { if (ui.hint.textContent === text) ui.hint.textContent = '' }, 5000)
   }
 
+  let readTimer = null
+  let reportedRead = null
+  /** One report for a burst of replies (a history page holds many). */
   function reportRead() {
-    if (lastAgentMessageId && document.visibilityState === 'visible' && socket.connected) socket.emit('read', { upTo: lastAgentMessageId })
+    if (readTimer) return
+    readTimer = setTimeout(() => {
+      readTimer = null
+      if (!lastAgentMessageId || lastAgentMessageId === reportedRead || document.visibilityState !== 'visible' || !socket.connected) return
+      reportedRead = lastAgentMessageId
+      socket.emit('read', { upTo: lastAgentMessageId })
+    }, 300)
   }
   document.addEventListener('visibilitychange', reportRead)
 

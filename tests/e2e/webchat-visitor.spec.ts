@@ -86,6 +86,13 @@ test('a visitor writes in Chinese through an IME, sees the agent’s canned repl
   await expect(reply).toHaveCount(1)
   await expect(reply.getByTestId('message-text')).toHaveText(CANNED)
   await expect(reply).toContainText('王芳')
+  // The page reports that the visitor has seen the reply, and shows that the agent read the question.
+  const replyId = await reply.getAttribute('data-id')
+  await eventually(async () => {
+    const read = await centre.server.db.selectFrom('webchat_reads').select('up_to_message_id').where('conversation_id', '=', conversation.id).executeTakeFirst()
+    return read?.up_to_message_id === replyId
+  }, 'the read state stored')
+  await expect(mine.first()).toContainText('已读')
 
   // Resolved: the inline rating appears; five stars are stored for the conversation.
   expect(await pushOne(agent, conversationOp('conversation.resolve', { conversationId: conversation.id, disposition: 'solved', note: '' }))).toMatchObject({ status: 'applied' })
