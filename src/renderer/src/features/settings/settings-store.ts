@@ -66,3 +66,9 @@ export async function chooseLanguage(language: 'zh-CN' | 'en'): Promise<void> {
   await changeLanguage(language)
   await saved
 }
+
+/** The agent's notification preferences for whoever announces new work (defaults until settings are read). */
+export function notificationPreferences(): { sound: boolean; desktop: boolean } {
+  const agent = useSettingsStore.getState().view?.agent
+  return { sound: agent?.['notify.sound'] ?? true, desktop: agent?.['notify.desktop'] ?? true }
+}
