@@ -173,6 +173,28 @@ describe('the inbox on the desktop', () => {
     expect(thread.messages[1]!.text).toContain('投诉类请班长协助')
   })
 
+  it('creates a customer for an unknown sender; the server recognises them and the conversation is linked', async () => {
+    await startCentre()
+    const agent = await signedIn('agent1')
+    const { conversationId } = await centre.server.inbox.receive(inbound('10077', '我是新用户，想办宽带'))
+    await listUntil(agent, 'offered', (l) => l.items.some((c) => c.id === conversationId && c.customerId === null), 'the offer from an unknown sender')
+    await agent.api.invoke('inbox.accept', { conversationId })
+
+    const card = await agent.api.invoke('inbox.createCustomer', { conversationId, name: '孙新客', tier: '金', contacts: [{ kind: 'qq', value: '10077' }] })
+    expect(card.customer).toMatchObject({ name: '孙新客', tier: '金' })
+    expect((await agent.api.invoke('inbox.get', { id: conversationId }))?.conversation.customerId).toBe(card.customer.id)
+
+    const row = await eventually(async () => {
+      const found = await centre.server.db.selectFrom('conversations').select(['customer_id', 'tier']).where('id', '=', conversationId).executeTakeFirstOrThrow()
+      return found.customer_id === card.customer.id ? found : undefined
+    }, 'the link on the server')
+    expect(row.tier).toBe('金')
+    const contact = await centre.server.db.selectFrom('customer_contacts').selectAll().where('customer_id', '=', card.customer.id).executeTakeFirstOrThrow()
+    expect(contact).toMatchObject({ kind: 'qq', normalized: '10077' })
+    await listUntil(agent, 'mine', (l) => l.items.some((c) => c.id === conversationId && c.displayName === '孙新客' && c.pendingOps === 0), 'the server’s records synced back')
+    await expect(agent.api.invoke('inbox.createCustomer', { conversationId, name: '' })).rejects.toMatchObject({ code: 'invalid_argument' })
+  })
+
   it('resolves with a disposition, reopens, and refuses bad input without queuing anything', async () => {
     await startCentre()
     const agent = await signedIn('agent1')

@@ -295,6 +295,47 @@ describe('actions on a conversation', () => {
   })
 })
 
+describe('a customer created for an unknown sender', () => {
+  function createOp(overrides: Record<string, unknown> = {}) {
+    return {
+      id: randomUUID(),
+      type: 'customer.create',
+      payload: { customerId: randomUUID(), name: '孙新客', tier: '金', kind: 'person', company: null, city: null, contacts: [{ kind: 'qq', value: ' 10009 ' }], linkConversationId: 'c1', ...overrides },
+      createdAt: now,
+    } as Extract<Operation, { type: 'customer.create' }>
+  }
+
+  beforeEach(() => apply(change('conversation', 'c1', conversation('c1', { tier: null }))))
+
+  it('shows the customer and links the conversation at once, in one transaction with its operation', () => {
+    const op = createOp()
+    const card = store.inboxCreateCustomer(op, ME)
+    expect(card.customer).toMatchObject({ id: op.payload.customerId, name: '孙新客', tier: '金' })
+    expect(card.customer.contacts).toEqual([{ id: `${op.payload.customerId}-1`, kind: 'qq', value: '10009', normalized: '10009' }])
+    expect(store.lookupCustomers('qq', '10009').map((c) => c.id)).toEqual([op.payload.customerId])
+    expect(list('mine').items[0]).toMatchObject({ customerId: op.payload.customerId, displayName: '孙新客', tier: '金', priority: 2, pendingOps: 1 })
+    expect(store.outboxStatus().pending).toBe(1)
+  })
+
+  it('a refused creation, once discarded, takes the customer and the link away', () => {
+    const op = createOp()
+    store.inboxCreateCustomer(op, ME)
+    store.recordResults([{ id: op.id, status: 'rejected', error: { code: 'conflict', message: 'taken' } }])
+    expect(store.outboxStatus().conflicts[0]!.summary).toBe('新建客户：孙新客')
+    store.resolveConflict(op.id, 'discard')
+    expect(store.getCustomer(op.payload.customerId)).toBeNull()
+    expect(list('mine').items[0]).toMatchObject({ customerId: null, tier: null })
+  })
+
+  it('refuses a bad contact or an unknown conversation, storing nothing', () => {
+    expect(() => store.inboxCreateCustomer(createOp({ contacts: [{ kind: 'email', value: 'not-an-email' }] }), ME)).toThrow(/Not a valid email/)
+    expect(() => store.inboxCreateCustomer(createOp({ linkConversationId: 'nope' }), ME)).toThrow(/No such conversation/)
+    expect(() => store.inboxCreateCustomer(createOp({ name: '' }), ME)).toThrow()
+    expect(store.outboxStatus().pending).toBe(0)
+    expect(store.searchCustomers('孙新客', 10)).toEqual([])
+  })
+})
+
 describe('the list', () => {
   beforeEach(() => {
     apply(

@@ -121,6 +121,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     'inbox.markRead': async ({ conversationId }) => (await openWorkspace()).inbox.markRead(conversationId),
     'inbox.snooze': async (input) => (await openWorkspace()).inbox.snooze(input),
     'inbox.linkCustomer': async ({ conversationId, customerId }) => (await openWorkspace()).inbox.linkCustomer(conversationId, customerId),
+    'inbox.createCustomer': async (input) => (await openWorkspace()).inbox.createCustomer(input),
     'inbox.cannedResponses': async (input) => (await openWorkspace()).inbox.cannedResponses(input?.conversationId ?? null),
     'inbox.dispositionCodes': async () => (await openWorkspace()).inbox.dispositionCodes(),
   }

@@ -44,6 +44,7 @@ export const AGENT_API_METHODS = [
   'inbox.markRead',
   'inbox.snooze',
   'inbox.linkCustomer',
+  'inbox.createCustomer',
   'inbox.cannedResponses',
   'inbox.dispositionCodes',
 ] as const

@@ -43,6 +43,7 @@ import {
   ComposeInputSchema,
   ConversationIdInputSchema,
   ConversationViewSchema,
+  CreateCustomerInputSchema,
   InboxListResultSchema,
   InboxQuerySchema,
   LinkCustomerInputSchema,
@@ -138,6 +139,7 @@ export const agentApiMethods = {
   'inbox.markRead': { input: ConversationIdInputSchema, output: ConversationViewSchema },
   'inbox.snooze': { input: SnoozeInputSchema, output: ConversationViewSchema },
   'inbox.linkCustomer': { input: LinkCustomerInputSchema, output: ConversationViewSchema },
+  'inbox.createCustomer': { input: CreateCustomerInputSchema, output: CustomerCardSchema },
   'inbox.cannedResponses': { input: CannedResponsesInputSchema, output: z.array(CannedResponseViewSchema) },
   'inbox.dispositionCodes': { input: Empty, output: z.array(DispositionCodeRecordSchema) },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>

@@ -154,6 +154,20 @@ export const TransferInputSchema = z
 export const SnoozeInputSchema = z.object({ conversationId, until: z.number().int().positive().nullable() }).strict()
 export const LinkCustomerInputSchema = z.object({ conversationId, customerId: z.string().min(1).max(64) }).strict()
 
+/** A customer for an unknown sender, linked to the conversation (customer.create's payload without the id). */
+export const CreateCustomerInputSchema = z
+  .object({
+    conversationId: conversationId.nullable().default(null),
+    name: z.string().trim().min(1).max(200),
+    tier: z.enum(['钻', '金', '银', '基础', '1A', '2A', '3A', '4A', '5A']).default('基础'),
+    kind: z.enum(['person', 'enterprise']).default('person'),
+    company: z.string().trim().max(200).nullable().default(null),
+    city: z.string().trim().max(100).nullable().default(null),
+    contacts: z.array(z.object({ kind: z.enum(['phone', 'email', 'qq']), value: z.string().trim().min(1).max(256) }).strict()).max(10).default([]),
+  })
+  .strict()
+export type CreateCustomerInput = z.input<typeof CreateCustomerInputSchema>
+
 export const CannedResponseViewSchema = CannedResponseRecordSchema.extend({
   /** The text with {{customer.name}}, {{agent.name}} and {{conversation.subject}} filled in. */
   filled: z.string(),

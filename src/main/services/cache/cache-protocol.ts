@@ -57,6 +57,7 @@ export const CACHE_METHODS: readonly CacheMethod[] = [
   'inboxMessages',
   'inboxWrite',
   'inboxAct',
+  'inboxCreateCustomer',
   'cannedResponses',
   'dispositionCodes',
 ]

@@ -60,19 +60,19 @@ export class CacheStore implements SyncCache {
     this.effects = {
       delivered: (op) => {
         if (op.type === 'customer.update') localUpdateDelivered(sql, op.id)
-        else if (inbox.isConversationOp(op)) inbox.localActionDelivered(sql, op)
+        else if (inbox.hasInboxEffect(op)) inbox.localActionDelivered(sql, op)
       },
       discarded: (op) => {
         if (op.type === 'customer.update') discardLocalUpdate(sql, op.id)
         else if (op.type === 'customer.note') discardLocalNote(sql, op.id)
         else if (op.type === 'kb.signoff') discardLocalSignoff(sql, op.id)
         else if (op.type === 'settings.set') settingsStore.discardLocalSetting(sql, op.id)
-        else if (inbox.isConversationOp(op)) inbox.discardLocalAction(sql, op)
+        else if (inbox.hasInboxEffect(op)) inbox.discardLocalAction(sql, op)
       },
       requeued: (op) => {
         // Edits apply in outbox order; show them in the new order.
         if (op.type === 'customer.update') refreshCustomer(sql, op.payload.customerId)
-        else if (inbox.isConversationOp(op)) inbox.refreshConversationOf(sql, op.id)
+        else if (inbox.hasInboxEffect(op)) inbox.refreshConversationOf(sql, op.id)
       },
       describe: (op) => this.describe(op),
     }
@@ -235,6 +235,10 @@ export class CacheStore implements SyncCache {
 
   cannedResponses(): CannedResponseRecord[] {
     return inbox.cannedResponses(this.sql)
+  }
+
+  inboxCreateCustomer(op: Extract<Operation, { type: 'customer.create' }>, agent: { id: string; name: string }): CustomerCard {
+    return inbox.createCustomer(this.sql, op, agent)
   }
 
   dispositionCodes(): DispositionCodeRecord[] {

@@ -6,6 +6,7 @@
 import { z } from 'zod'
 import { AttachmentRefSchema, type AttachmentRef } from '../../../shared/domain/conversations'
 import { AppError } from '../../../shared/errors'
+import type { CustomerCard } from '../../../shared/ipc/views'
 import {
   InboxQuerySchema,
   MessagePageInputSchema,
@@ -23,18 +24,21 @@ import {
   conversationSubject,
   isConversationOp,
   recordLocalAction,
+  recordLocalCustomer,
   recordLocalMessage,
   type ConversationOp,
   type LocalAgent,
   type MessageOp,
   type StateOp,
 } from './inbox-store'
+import { customerCard } from './interactions'
 import * as outbox from './outbox'
 import type { Sqlite } from './sqlite'
 
 export { cannedResponses, dispositionCodes } from './inbox-queries'
 export {
   discardLocalAction,
+  hasInboxEffect,
   isConversationOp,
   localActionDelivered,
   localActionRejected,
@@ -99,8 +103,21 @@ function shorten(text: string, max = 40): string {
   return chars.length > max ? `${chars.slice(0, max).join('')}…` : chars.join('')
 }
 
+/** Creates the customer (and links the conversation) with its operation in one transaction. */
+export function createCustomer(sql: Sqlite, input: Extract<Operation, { type: 'customer.create' }>, agentInput: LocalAgent): CustomerCard {
+  const op = parseOrThrow(OperationSchema, input, 'operation')
+  if (op.type !== 'customer.create') throw new AppError('invalid_argument', `Expected customer.create, got ${op.type}`)
+  const agent = parseOrThrow(AgentSchema, agentInput, 'agent')
+  sql.durableTransaction(() => {
+    outbox.insertOperation(sql, op)
+    recordLocalCustomer(sql, op, agent)
+  })
+  return customerCard(sql, op.payload.customerId)!
+}
+
 /** Words for the conflict list, e.g. 回复「订单查询」：好的，已为您… */
 export function describeConversationOp(sql: Sqlite, op: Operation): string {
+  if (op.type === 'customer.create') return `新建客户：${op.payload.name}`
   if (!isConversationOp(op)) return op.type
   const subject = conversationSubject(sql, op.payload.conversationId)
   const on = `「${shorten(subject ?? op.payload.conversationId, 30)}」`

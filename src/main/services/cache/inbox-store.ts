@@ -18,11 +18,17 @@ import {
 import { AppError } from '../../../shared/errors'
 import { slaOf } from '../../../shared/ipc/inbox-views'
 import type { Operation } from '../../../shared/protocol/sync'
+import { normalizeContact } from '../../../shared/domain/contact-normalize'
+import type { CustomerRecord } from '../../../shared/domain/records'
+import { deleteCustomer, upsertSyncedCustomer } from './customer-store'
 import type { Sqlite } from './sqlite'
 
 export type ConversationOp = Extract<Operation, { type: `conversation.${string}` }>
 export type MessageOp = Extract<Operation, { type: 'conversation.reply' | 'conversation.note' }>
 export type StateOp = Exclude<ConversationOp, MessageOp>
+export type CustomerCreateOp = Extract<Operation, { type: 'customer.create' }>
+/** Operations that change how a conversation is displayed until the server has them. */
+export type LocalInboxOp = ConversationOp | CustomerCreateOp
 
 export interface LocalAgent {
   id: string
@@ -31,6 +37,11 @@ export interface LocalAgent {
 
 export function isConversationOp(op: Operation): op is ConversationOp {
   return op.type.startsWith('conversation.')
+}
+
+/** Whether delivering or discarding the operation concerns the inbox's local records. */
+export function hasInboxEffect(op: Operation): op is LocalInboxOp {
+  return isConversationOp(op) || op.type === 'customer.create'
 }
 
 const PREVIEW_CHARS = 200
@@ -42,7 +53,7 @@ function preview(text: string): string {
 // --- the displayed conversation ----------------------------------------------------------------
 
 interface OutstandingOp {
-  op: ConversationOp
+  op: LocalInboxOp
 }
 
 /** Queued (not conflicting) actions on the conversation, in the order they will reach the server. */
@@ -53,15 +64,17 @@ function outstandingOps(sql: Sqlite, conversationId: string): OutstandingOp[] {
        WHERE l.conversation_id = ? AND o.status = 'queued' ORDER BY o.position`,
       conversationId,
     )
-    .map((row) => ({ op: JSON.parse(row.op_json) as ConversationOp }))
+    .map((row) => ({ op: JSON.parse(row.op_json) as LocalInboxOp }))
 }
 
 /**
  * What the server will most likely make of the action; the server's record replaces the guess.
  * `agentId` is the agent who took it (the desktop's agent).
  */
-export function applyLocalOp(record: ConversationRecord, op: ConversationOp, agentId: string, customerTier?: string | null): ConversationRecord {
+export function applyLocalOp(record: ConversationRecord, op: LocalInboxOp, agentId: string, customerTier?: string | null): ConversationRecord {
   switch (op.type) {
+    case 'customer.create':
+      return { ...record, customerId: op.payload.customerId, tier: op.payload.tier, priority: tierPriority(op.payload.tier) }
     case 'conversation.reply':
       return {
         ...record,
@@ -340,7 +353,7 @@ function conversationOfOp(sql: Sqlite, opId: string): string | null {
 }
 
 /** The server took the action: it becomes part of the base until the server's record arrives. */
-export function localActionDelivered(sql: Sqlite, op: ConversationOp): void {
+export function localActionDelivered(sql: Sqlite, op: LocalInboxOp): void {
   const conversationId = conversationOfOp(sql, op.id)
   if (conversationId === null) return
   const base = baseOf(sql, conversationId)
@@ -358,10 +371,12 @@ export function localActionRejected(sql: Sqlite, opId: string): void {
   if (base) redisplay(sql, base)
 }
 
-/** The agent gave it up: the action is forgotten; an unsent reply or note disappears. */
-export function discardLocalAction(sql: Sqlite, op: ConversationOp): void {
+/** The agent gave it up: the action is forgotten; an unsent reply or note, or a customer the server refused, disappears. */
+export function discardLocalAction(sql: Sqlite, op: LocalInboxOp): void {
   sql.run('DELETE FROM messages WHERE op_id = ? AND synced = 0', op.id)
-  const conversationId = conversationOfOp(sql, op.id) ?? op.payload.conversationId
+  if (op.type === 'customer.create') deleteCustomer(sql, op.payload.customerId)
+  const conversationId = conversationOfOp(sql, op.id) ?? (op.type === 'customer.create' ? op.payload.linkConversationId : op.payload.conversationId)
+  if (conversationId === null) return
   sql.run('DELETE FROM conversation_local_ops WHERE op_id = ?', op.id)
   const base = baseOf(sql, conversationId)
   if (base) {
@@ -379,4 +394,41 @@ export function refreshConversationOf(sql: Sqlite, opId: string): void {
 
 export function conversationSubject(sql: Sqlite, id: string): string | null {
   return conversationRecord(sql, id)?.subject ?? null
+}
+
+/**
+ * A customer created here for an unknown sender: shown at once (as a customer of the cache, until
+ * the server's record of the same id replaces it) and, when a conversation is named, linked to it.
+ */
+export function recordLocalCustomer(sql: Sqlite, op: CustomerCreateOp, agent: LocalAgent): void {
+  const { customerId, linkConversationId } = op.payload
+  if (sql.get('SELECT 1 FROM customers WHERE id = ?', customerId)) throw new AppError('conflict', 'A customer with this id exists already')
+  const contacts: CustomerRecord['contacts'] = []
+  for (const contact of op.payload.contacts) {
+    const normalized = normalizeContact(contact.kind, contact.value)
+    if (!normalized) throw new AppError('invalid_argument', `Not a valid ${contact.kind}: ${contact.value.slice(0, 60)}`)
+    if (!contacts.some((c) => c.kind === contact.kind && c.normalized === normalized)) {
+      contacts.push({ id: `${customerId}-${contacts.length + 1}`, kind: contact.kind, value: contact.value, normalized })
+    }
+  }
+  const base = linkConversationId === null ? null : baseOf(sql, linkConversationId)
+  if (linkConversationId !== null && !base) throw new AppError('not_found', 'No such conversation in the local cache')
+  upsertSyncedCustomer(sql, {
+    id: customerId,
+    name: op.payload.name,
+    tier: op.payload.tier,
+    kind: op.payload.kind,
+    company: op.payload.company,
+    city: op.payload.city,
+    notes: '',
+    tags: [],
+    contacts,
+    version: 1,
+    updatedAt: op.createdAt,
+  })
+  if (base && linkConversationId !== null) {
+    rememberAgent(sql, agent.id)
+    sql.run('INSERT INTO conversation_local_ops (op_id, conversation_id) VALUES (?, ?)', op.id, linkConversationId)
+    redisplay(sql, base)
+  }
 }

@@ -109,6 +109,8 @@ export interface LocalCache {
     op: Exclude<Extract<Operation, { type: `conversation.${string}` }>, { type: 'conversation.reply' | 'conversation.note' }>,
     agent: { id: string; name: string },
   ): Promise<ConversationView>
+  /** Shows the new customer at once, links the conversation it names, and enqueues `op` (customer.create). */
+  inboxCreateCustomer(op: Extract<Operation, { type: 'customer.create' }>, agent: { id: string; name: string }): Promise<CustomerCard>
   cannedResponses(): Promise<CannedResponseRecord[]>
   dispositionCodes(): Promise<DispositionCodeRecord[]>
 

@@ -249,6 +249,9 @@ export class WorkerLocalCache implements LocalCache {
   inboxAct(...args: CacheArgs<'inboxAct'>) {
     return this.call('inboxAct', ...args)
   }
+  inboxCreateCustomer(...args: CacheArgs<'inboxCreateCustomer'>) {
+    return this.call('inboxCreateCustomer', ...args)
+  }
   cannedResponses() {
     return this.call('cannedResponses')
   }

@@ -8,6 +8,8 @@ import type { CannedResponseRecord, DispositionCodeRecord } from '../../../share
 import { AppError } from '../../../shared/errors'
 import {
   ComposeInputSchema,
+  CreateCustomerInputSchema,
+  type CreateCustomerInput,
   ResolveInputSchema,
   SnoozeInputSchema,
   TransferInputSchema,
@@ -21,6 +23,7 @@ import {
 } from '../../../shared/ipc/inbox-views'
 import { parseOrThrow } from '../../../shared/validation'
 import type { Operation } from '../../../shared/protocol/sync'
+import type { CustomerCard } from '../../../shared/ipc/views'
 import type { LocalCache } from '../cache/local-cache'
 import { cannedContext, fillCannedResponses } from './inbox-canned'
 import type { z } from 'zod'
@@ -95,6 +98,22 @@ export class InboxWorkspace {
 
   linkCustomer(conversationId: string, customerId: string): Promise<ConversationView> {
     return this.act('conversation.linkCustomer', { conversationId, customerId })
+  }
+
+  /** A new customer for an unknown sender, shown at once and linked to the conversation. */
+  async createCustomer(raw: CreateCustomerInput): Promise<CustomerCard> {
+    const input = parseOrThrow(CreateCustomerInputSchema, raw, 'customer')
+    const agent = this.agent()
+    const { conversationId, ...customer } = input
+    const op = {
+      id: randomUUID(),
+      type: 'customer.create',
+      payload: { customerId: randomUUID(), ...customer, linkConversationId: conversationId },
+      createdAt: this.now(),
+    } as Extract<Operation, { type: 'customer.create' }>
+    const card = await this.cache.inboxCreateCustomer(op, { id: agent.id, name: agent.displayName })
+    this.afterLocalAction(['customer', ...INBOX_ENTITIES])
+    return card
   }
 
   async cannedResponses(conversationId: string | null): Promise<CannedResponseView[]> {
