@@ -96,7 +96,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   const sync = new SyncService({ db, presence, notifier: syncNotifier, log, followUps })
   const qq = await attachQqChannel({ app, inbox, attachments, db, tokens, log })
   const email = await attachEmailChannel({ app, db, inbox, attachments, notifier: syncNotifier, tokens, log })
-  const webchat = await attachWebchatChannel({ app, io, inbox, attachments, db, presence, log })
+  const webchat = await attachWebchatChannel({ app, io, inbox, attachments, db, presence, agentTokens: tokens, log })
   attachAgentNamespace(io, { tokens, directory, presence, sync, inbox, log })
 
   await app.listen({ host: config.host, port: config.port })

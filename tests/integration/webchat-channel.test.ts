@@ -206,6 +206,52 @@ describe('web chat', () => {
     }
   })
 
+  it('lets an administrator configure chat sites; agents may not; bad settings are refused', async () => {
+    await start()
+    const { accessToken } = await import('../support/sync-centre')
+    const admin = await accessToken(centre.server.url, 'admin', PASSWORD)
+    const agentToken = await accessToken(centre.server.url, 'agent1', PASSWORD)
+    const sites = (token: string | null, init: RequestInit = {}, key = '') =>
+      fetch(`${centre.server.url}/api/admin/webchat/sites${key ? `/${key}` : ''}`, {
+        ...init,
+        headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), ...(init.body ? { 'content-type': 'application/json' } : {}) },
+      })
+
+    const listed = (await (await sites(admin)).json()) as { key: string; embedSnippet: string }[]
+    expect(listed.map((s) => s.key)).toEqual(['demo', 'shop'])
+    expect(listed[1]?.embedSnippet).toBe(`<script src="${centre.server.url}/chat/embed.js" data-site="shop" async></script>`)
+    expect((await sites(agentToken)).status).toBe(403)
+    expect((await sites(null)).status).toBe(401)
+
+    const good = { name: '售后服务', allowedOrigin: 'https://help.example.com', skillGroupId: 's1', welcome: '售后问题请在这里咨询' }
+    const put = (body: unknown, key = 'help', token: string | null = admin) => sites(token, { method: 'PUT', body: JSON.stringify(body) }, key)
+    for (const [what, body, key] of [
+      ['bad key', good, 'Help!'],
+      ['script origin', { ...good, allowedOrigin: 'javascript:alert(1)' }, 'help'],
+      ['origin with a path', { ...good, allowedOrigin: 'https://help.example.com/x' }, 'help'],
+      ['unknown skill group', { ...good, skillGroupId: 'nope' }, 'help'],
+      ['extra field', { ...good, admin: true }, 'help'],
+      ['no name', { ...good, name: ' ' }, 'help'],
+    ] as const) {
+      const res = await put(body, key)
+      expect(res.status, what).toBe(400)
+    }
+    expect((await put(good, 'help', agentToken)).status).toBe(403)
+    expect((await centre.server.db.selectFrom('webchat_sites').select('site_key').execute()).map((r) => r.site_key).sort()).toEqual(['demo', 'shop'])
+
+    const created = await put(good)
+    expect(created.status).toBe(200)
+    expect(await created.json()).toMatchObject({ key: 'help', name: '售后服务', allowedOrigin: 'https://help.example.com', skillGroupId: 's1', enabled: true })
+    const helpVisitor = await visitor({ site: 'help' })
+    expect(helpVisitor.session.site).toEqual({ key: 'help', name: '售后服务', welcome: '售后问题请在这里咨询' })
+    helpVisitor.close()
+
+    // Switched off: the page and the socket say the chat is not available.
+    expect((await put({ ...good, enabled: false })).status).toBe(200)
+    expect((await fetch(`${centre.server.url}/chat?site=help`)).status).toBe(404)
+    await expect(connectVisitor(centre.server.url, { site: 'help' })).rejects.toMatchObject({ data: { code: 'not_found' } })
+  })
+
   it('delivers a reply with a picture the visitor can fetch, and a visitor picture to the agent', async () => {
     await start()
     const agent1 = await agent('agent1')

@@ -165,3 +165,33 @@ export interface VisitorServerToClientEvents {
   status: (status: VisitorStatus) => void
   'protocol:error': (error: { code: string; message: string; event?: string }) => void
 }
+
+/**
+ * The administrator's configuration of chat widgets over HTTP (agent Bearer token, role admin):
+ * GET /api/admin/webchat/sites and PUT /api/admin/webchat/sites/:key with this body.
+ */
+export const WebchatSiteKeySchema = z.string().regex(/^[a-z0-9][a-z0-9-]{0,31}$/, 'a site key is 1–32 lower-case letters, digits or -')
+export const WebchatSiteInputSchema = z
+  .object({
+    name: z.string().trim().min(1).max(100),
+    /** The website that may frame the chat page: '*' for any, or an origin like https://www.example.com. */
+    allowedOrigin: z.union([z.literal('*'), z.string().regex(/^https?:\/\/[A-Za-z0-9.-]+(:\d{1,5})?$/, 'an origin like https://www.example.com')]),
+    /** Null: the skill group with the most agents. */
+    skillGroupId: z.string().min(1).max(64).nullable(),
+    welcome: z.string().max(500).default(''),
+    enabled: z.boolean().default(true),
+  })
+  .strict()
+export type WebchatSiteInput = z.input<typeof WebchatSiteInputSchema>
+
+export interface WebchatSiteView {
+  key: string
+  name: string
+  allowedOrigin: string
+  skillGroupId: string | null
+  welcome: string
+  enabled: boolean
+  /** The line to paste into the website. */
+  embedSnippet: string
+  updatedAt: number
+}

@@ -8,11 +8,13 @@ import type { Kysely } from 'kysely'
 import type { Server } from 'socket.io'
 import type { PresenceService } from '../../agents/presence-service'
 import type { AttachmentStore } from '../../attachments/attachment-store'
+import type { AccessTokens } from '../../auth/tokens'
 import type { Database } from '../../db/schema'
 import type { Inbox } from '../../inbox/inbox'
 import type { Logger } from '../../logger'
 import { attachVisitorNamespace } from './visitor-namespace'
 import { WebchatChannel } from './webchat-channel'
+import { registerWebchatAdminRoutes } from './webchat-admin-routes'
 import { registerWebchatRoutes } from './webchat-routes'
 import { WebchatStore } from './webchat-store'
 import { VisitorTokens } from './visitor-tokens'
@@ -32,6 +34,8 @@ export interface AttachWebchatDeps {
   attachments: AttachmentStore
   db: Kysely<Database>
   presence: PresenceView
+  /** Agents' access tokens, for the admin routes; without them the sites are configured in the database only. */
+  agentTokens?: AccessTokens
   log: Logger
   /** Folder of chat.html, chat.js, chat.css, embed.js; resources/webchat by default. */
   assetsDir?: string
@@ -51,6 +55,7 @@ export async function attachWebchatChannel(deps: AttachWebchatDeps): Promise<Web
   const channel = new WebchatChannel(visitors.nsp, store, (threadKey) => visitors.statusOfVisitor(threadKey))
   deps.inbox.registerChannel(channel)
   registerWebchatRoutes(deps.app, { store, tokens, attachments: deps.attachments, assetsDir: deps.assetsDir })
+  if (deps.agentTokens) registerWebchatAdminRoutes(deps.app, { db: deps.db, tokens: deps.agentTokens })
   // Visitors see "leave a message" or the queue as agents come and go and chats are taken.
   deps.presence.on('changed', () => visitors.statusChanged())
   deps.inbox.on('routingNeeded', () => visitors.statusChanged())
