@@ -96,6 +96,20 @@ test('KB files preview and download; the history shows what an edit changed', as
   await expect(page.getByTestId('kb-history-version')).toHaveCount(2)
   await expect(page.getByTestId('kb-history-text').locator('.kb-history-body ins').first()).toContainText('新增说明')
   await page.screenshot({ path: test.info().outputPath('kb-history.png') })
+
+  // With the central server down, the article's files still open from the cache.
+  await centre.server.stop()
+  try {
+    await expect(page.getByTestId('offline-banner')).toBeVisible()
+    await page.getByTestId('kb-history-toggle').click()
+    await page.getByTestId('kb-attachment-preview').click()
+    await expect(page.getByTestId('kb-attachment-image')).toBeVisible()
+    const [offlineDownload] = await Promise.all([page.waitForEvent('download'), csv.getByTestId('kb-attachment-download').click()])
+    expect(offlineDownload.suggestedFilename()).toBe('资费对照表.csv')
+    await expect(page.getByTestId('kb-attachment-error')).toHaveCount(0)
+  } finally {
+    await centre.restart()
+  }
 })
 
 test('the settings page stores preferences for the agent; the language follows them to a new session', async ({ page, browser }) => {
