@@ -15,19 +15,20 @@ export interface AttachmentFile extends AttachmentRef {
 }
 
 export function storeArticleAttachments(sql: Sqlite, record: KbArticleRecord): void {
-  sql.run('DELETE FROM kb_article_attachments WHERE article_id = ?', record.id)
+  const listed = sql.run('DELETE FROM kb_article_attachments WHERE article_id = ?', record.id).changes
   record.attachments.forEach((a, position) =>
     sql.run('INSERT INTO kb_article_attachments (article_id, position, id, name, mime, size) VALUES (?, ?, ?, ?, ?, ?)', record.id, position, a.id, a.name, a.mime, a.size),
   )
-  pruneKbFiles(sql)
+  // Most articles have no files: an initial sync of 100,000 of them skips the prune entirely.
+  if (listed > 0) pruneKbFiles(sql)
 }
 
 /** The article is gone (deleted, or no longer for this agent): its files and history go too. */
 export function forgetArticleExtras(sql: Sqlite, articleId: string): void {
-  sql.run('DELETE FROM kb_article_attachments WHERE article_id = ?', articleId)
+  const listed = sql.run('DELETE FROM kb_article_attachments WHERE article_id = ?', articleId).changes
   sql.run('DELETE FROM kb_article_versions WHERE article_id = ?', articleId)
   sql.run('DELETE FROM kb_article_history_fetched WHERE article_id = ?', articleId)
-  pruneKbFiles(sql)
+  if (listed > 0) pruneKbFiles(sql)
 }
 
 export function clearKbExtras(sql: Sqlite): void {
