@@ -80,6 +80,12 @@ export class Router {
     }
     this.running = (async () => {
       do {
+        // Each pass starts from a macrotask of its own, never inside the caller's. SQLite answers
+        // synchronously, so a pass run inside the handler of each arriving message never let the
+        // event loop reach its timers: a burst of 1,000 new chats ran 1,000 full passes (each
+        // reading every ready agent) back to back, and every socket hit its ping timeout
+        // (bench/inbox-load.ts). Now what arrives in one turn of the loop is served by one pass.
+        await new Promise<void>((resolve) => setImmediate(resolve))
         this.again = false
         try {
           await this.pass()
