@@ -11,6 +11,7 @@ import { performance } from 'node:perf_hooks'
 import { chromium } from '@playwright/test'
 import playwrightConfig from '../playwright.config'
 import { runFanout, startRelay, type FanoutResult } from './fanout'
+import { renderInboxLoadTable, runInboxLoad, type InboxLoadResult } from './inbox-load'
 import { renderKbSearchTable, runKbSearchBench, type KbSearchBenchResult } from './kb-search'
 import { runOutboxReplay, type OutboxReplayResult } from './outbox-replay'
 import { renderTable } from './report'
@@ -24,6 +25,8 @@ const ROOT = resolve(import.meta.dirname, '..')
 const RESULTS_DIR = join(ROOT, 'bench', 'results')
 /** The whole run should take well under this; past it everything is stopped. (About 1 min for fan-out and start-up, 3 for the cache.) */
 const WATCHDOG_MS = 540_000
+/** `BENCH_ONLY=inbox` runs only the inbox load part (results in bench/results/latest-inbox.json). */
+const ONLY = process.env.BENCH_ONLY
 
 const t0 = performance.now()
 const log = (line: string) => console.log(`[bench ${((performance.now() - t0) / 1000).toFixed(1).padStart(5)}s] ${line}`)
@@ -46,6 +49,8 @@ function extraOutput(child: BenchChild): string[] {
 async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true })
   log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
+  if (ONLY === 'inbox') return inboxOnly()
+  if (ONLY !== undefined) throw new Error(`BENCH_ONLY=${ONLY}: only 'inbox' is known`)
 
   const build = await ensureRendererBuilt(ROOT, log)
   if (build.built) log(`renderer built in ${(build.ms / 1000).toFixed(1)} s`)
@@ -58,6 +63,7 @@ async function main(): Promise<void> {
   let web: WebHostResult | undefined
   let kbSearch: KbSearchBenchResult | undefined
   let replay: OutboxReplayResult | undefined
+  let inbox: InboxLoadResult | undefined
   const notes: string[] = []
   try {
     const relay = await startRelay()
@@ -72,6 +78,7 @@ async function main(): Promise<void> {
     web = await runWebHostStartup({ root: ROOT, serverUrl: server.url, browser, runs: 5, log })
     await closeBrowser()
     await server.child.stop()
+    inbox = await runInboxLoad({ root: ROOT, log })
     // The cache runs on its own: nothing else of the bench competes with it for the CPU.
     kbSearch = await runKbSearchBench({ root: ROOT, log, alternatives: process.env.BENCH_KB_ALTERNATIVES === '1' })
     replay = await runOutboxReplay({ root: ROOT, log })
@@ -80,14 +87,27 @@ async function main(): Promise<void> {
     notes.push(...extraOutput(server.child).map((l) => `server: ${l}`))
     const table = renderTable(fanout, web)
     if (table) console.log(`\n${table}`)
+    if (inbox) console.log(`\n${renderInboxLoadTable(inbox)}`)
     if (kbSearch) console.log(`\n${renderKbSearchTable(kbSearch)}`)
     if (replay) console.log(`\n${renderReplay(replay)}`)
     if (notes.length > 0) console.log(`\nchild process output besides ready lines:\n  ${notes.slice(0, 40).join('\n  ')}`)
     const file = join(RESULTS_DIR, 'latest.json')
     writeFileSync(
       file,
-      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!(fanout && web && kbSearch && replay), fanout, web, kbSearch, replay, notes }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!(fanout && web && inbox && kbSearch && replay), fanout, web, inbox, kbSearch, replay, notes }, null, 2)}\n`,
     )
+    log(`results written to ${file}`)
+  }
+}
+
+async function inboxOnly(): Promise<void> {
+  let inbox: InboxLoadResult | undefined
+  try {
+    inbox = await runInboxLoad({ root: ROOT, log })
+  } finally {
+    if (inbox) console.log(`\n${renderInboxLoadTable(inbox)}`)
+    const file = join(RESULTS_DIR, 'latest-inbox.json')
+    writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!inbox, inbox }, null, 2)}\n`)
     log(`results written to ${file}`)
   }
 }
