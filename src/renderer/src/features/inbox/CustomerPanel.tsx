@@ -1,6 +1,7 @@
 import { useEffect, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ConversationRecord } from '../../../../shared/domain/conversations'
+import type { ContactKind } from '../../../../shared/domain/contact-normalize'
 import type { CustomerCard, CustomerSummary } from '../../../../shared/ipc/views'
 import { getAgentApi } from '../../api/agent-api-client'
 import { toAppError } from '../../api/app-error'
@@ -29,7 +30,14 @@ export function CustomerPanel({ conversation }: { conversation: ConversationReco
           {conversation.identity.value}
         </dd>
       </dl>
-      {conversation.customerId ? <KnownCustomer key={conversation.customerId} customerId={conversation.customerId} version={conversation.version} /> : <LinkCustomer key={conversation.id} />}
+      {conversation.customerId ? (
+        <KnownCustomer key={conversation.customerId} customerId={conversation.customerId} version={conversation.version} />
+      ) : (
+        <>
+          <LinkCustomer key={conversation.id} />
+          <CreateCustomer key={`create-${conversation.id}`} conversation={conversation} />
+        </>
+      )}
     </aside>
   )
 }
@@ -132,7 +140,93 @@ function LinkCustomer() {
           </li>
         ))}
       </ul>
-      <p className="muted inbox-link-create">{t('inbox.customer.createUnavailable')}</p>
     </section>
+  )
+}
+
+const TIERS = ['基础', '银', '金', '钻', '1A', '2A', '3A', '4A', '5A'] as const
+
+/** The channel identity as a contact of the new customer: a QQ number or an email address (a visitor id is not one). */
+function identityContact(conversation: ConversationRecord): { kind: Extract<ContactKind, 'qq' | 'email'>; value: string } | null {
+  const { kind, value } = conversation.identity
+  return kind === 'qq' ? { kind: 'qq', value } : kind === 'email' ? { kind: 'email', value } : null
+}
+
+/** 新建客户: name, tier, and the sender's QQ number or email (plus a phone if the agent has one). */
+function CreateCustomer({ conversation }: { conversation: ConversationRecord }) {
+  const { t } = useTranslation()
+  const [open, setOpen] = useState(false)
+  const [name, setName] = useState(conversation.identity.displayName)
+  const [tier, setTier] = useState<(typeof TIERS)[number]>('基础')
+  const [phone, setPhone] = useState('')
+  const [busy, setBusy] = useState(false)
+  const [error, setError] = useState<string | null>(null)
+  const contact = identityContact(conversation)
+
+  async function create() {
+    setBusy(true)
+    setError(null)
+    try {
+      const contacts = [...(contact ? [contact] : []), ...(phone.trim() ? [{ kind: 'phone' as const, value: phone.trim() }] : [])]
+      await getAgentApi().invoke('inbox.createCustomer', { conversationId: conversation.id, name: name.trim(), tier, contacts })
+      setOpen(false)
+      void useConversationStore.getState().refresh()
+    } catch (err) {
+      setError(errorText(t, toAppError(err)))
+    } finally {
+      setBusy(false)
+    }
+  }
+
+  if (!open) {
+    return (
+      <button type="button" className="button button--small" data-testid="inbox-create-customer" onClick={() => setOpen(true)}>
+        {t('inbox.customer.create')}
+      </button>
+    )
+  }
+  return (
+    <form
+      className="inbox-create-form"
+      data-testid="inbox-create-form"
+      onSubmit={(e) => {
+        e.preventDefault()
+        if (name.trim() !== '') void create()
+      }}
+    >
+      <h4 className="card-section-title">{t('inbox.customer.create')}</h4>
+      <label className="field">
+        <span className="field-label">{t('inbox.customer.name')}</span>
+        <input className="search-input" data-testid="inbox-create-name" maxLength={200} value={name} onChange={(e) => setName(e.target.value)} />
+      </label>
+      <label className="field">
+        <span className="field-label">{t('inbox.customer.tier')}</span>
+        <select className="search-input" data-testid="inbox-create-tier" value={tier} onChange={(e) => setTier(e.target.value as (typeof TIERS)[number])}>
+          {TIERS.map((x) => (
+            <option key={x} value={x}>
+              {x}
+            </option>
+          ))}
+        </select>
+      </label>
+      {contact && (
+        <p className="muted">
+          {t(`inbox.customer.identity.${contact.kind}`)}: {contact.value}
+        </p>
+      )}
+      <label className="field">
+        <span className="field-label">{t('inbox.customer.phone')}</span>
+        <input className="search-input" data-testid="inbox-create-phone" inputMode="tel" maxLength={64} value={phone} onChange={(e) => setPhone(e.target.value)} />
+      </label>
+      {error && <p className="inline-error" data-testid="inbox-create-error">{error}</p>}
+      <div className="inbox-dialog-actions">
+        <button type="button" className="button button--small" onClick={() => setOpen(false)}>
+          {t('inbox.cancel')}
+        </button>
+        <button type="submit" className="button button--small button--primary" data-testid="inbox-create-confirm" disabled={busy || name.trim() === ''}>
+          {t('inbox.customer.createConfirm')}
+        </button>
+      </div>
+    </form>
   )
 }

@@ -110,6 +110,8 @@ export const useConversationStore = create<ConversationStore>()((set, get) => {
       set({ ...initial, canned: get().canned, dispositions: get().dispositions, visible: get().visible, openId: id })
       if (id === null) return
       await read(id, false)
+      // Canned responses are filled for this conversation's customer.
+      void get().loadComposerLists()
       const view = get().view
       // Opening it is reading it: the unread count goes, and the server hears so.
       if (view && view.conversation.unread > 0 && view.mine) void get().act({ type: 'markRead' })
@@ -186,13 +188,12 @@ export const useConversationStore = create<ConversationStore>()((set, get) => {
       }
     },
     loadComposerLists: async () => {
+      const forId = get().openId
       try {
         const api = getAgentApi()
-        const [canned, dispositions] = await Promise.all([
-          api.invoke('inbox.cannedResponses', { conversationId: get().openId }),
-          api.invoke('inbox.dispositionCodes'),
-        ])
-        set({ canned, dispositions })
+        const [canned, dispositions] = await Promise.all([api.invoke('inbox.cannedResponses', { conversationId: forId }), api.invoke('inbox.dispositionCodes')])
+        // Filled for another conversation than the one now open: a newer read follows.
+        if (get().openId === forId) set({ canned, dispositions })
       } catch (err) {
         console.warn('Could not read canned responses', toAppError(err))
       }
@@ -200,7 +201,9 @@ export const useConversationStore = create<ConversationStore>()((set, get) => {
     refresh: async () => {
       const id = get().openId
       if (id === null) return
+      const customerBefore = get().view?.conversation.customerId
       await read(id, true)
+      if (get().view?.conversation.customerId !== customerBefore) void get().loadComposerLists()
       // A customer message arriving while the agent looks at the conversation is read at once.
       const view = get().view
       if (view && view.conversation.id === id && view.mine && view.conversation.unread > 0 && get().visible) void get().act({ type: 'markRead' })
