@@ -381,6 +381,7 @@ export const en: Messages = {
       'conversation.read': 'Mark read',
       'conversation.snooze': 'Snooze',
       'conversation.linkCustomer': 'Link customer',
+      'customer.create': 'New customer',
       'settings.set': 'Change a preference',
     },
     reasons: {

@@ -384,6 +384,7 @@ export const zhCN = {
       'conversation.read': '标记已读',
       'conversation.snooze': '稍后处理',
       'conversation.linkCustomer': '关联客户',
+      'customer.create': '新建客户',
       'settings.set': '修改个人设置',
     },
     reasons: {
