@@ -299,11 +299,16 @@ describe('inbox routing and conversation operations', () => {
     const a = await centre.server.inbox.receive(first)
     const again = await centre.server.inbox.receive(first)
     expect(again).toEqual({ ...a, created: false })
+    // Two deliveries of one message at the same moment (two tabs, two connections): filed once.
+    const raced = inbound('10002', '同时到达')
+    const both = await Promise.all([centre.server.inbox.receive(raced), centre.server.inbox.receive({ ...raced })])
+    expect(both.filter((r) => r.created)).toHaveLength(1)
+    expect(both[0].messageId).toBe(both[1].messageId)
     const b = await centre.server.inbox.receive(inbound('10002', '第二条'))
     expect(b.conversationId).toBe(a.conversationId)
     const messages = await centre.server.db.selectFrom('messages').select('text').where('conversation_id', '=', a.conversationId).execute()
-    expect(messages.map((m) => m.text)).toEqual(['第一条', '第二条'])
-    expect((await conversation(a.conversationId)).unread).toBe(2)
+    expect(messages.map((m) => m.text)).toEqual(['第一条', '同时到达', '第二条'])
+    expect((await conversation(a.conversationId)).unread).toBe(3)
   })
 
   it('refuses operations that do not fit, changing nothing', async () => {
@@ -386,6 +391,14 @@ describe('inbox on PostgreSQL', () => {
       expect(await pushOne(agent1, conversationOp('conversation.accept', { conversationId }))).toMatchObject({ status: 'applied' })
       expect(await pushOne(agent1, replyOp(conversationId, '您好'))).toMatchObject({ status: 'applied' })
       await eventually(async () => messagesOf(await inboxOf(agent1), conversationId).some((m) => m.delivery === 'sent'), 'the sent reply')
+      // A new thread whose first messages arrive at once opens one conversation.
+      const first = await Promise.all(['在吗', '有人吗', '你好'].map((text) => centre.server.inbox.receive(inbound('10009', text))))
+      expect(new Set(first.map((r) => r.conversationId)).size).toBe(1)
+      // Concurrent transactions on PostgreSQL: several deliveries of one message at once, filed once.
+      const raced = inbound('10001', '并发送达')
+      const results = await Promise.all(Array.from({ length: 4 }, () => centre.server.inbox.receive({ ...raced })))
+      expect(results.filter((r) => r.created)).toHaveLength(1)
+      expect(new Set(results.map((r) => r.messageId)).size).toBe(1)
     } finally {
       agent1.disconnect()
       await centre.cleanup()

@@ -7,6 +7,7 @@ import { AppError } from '../../shared/errors'
 import type { Database } from '../db/schema'
 import type { Logger } from '../logger'
 import type { SyncNotifier } from '../sync/sync-notifier'
+import { KeyedQueue } from '../sync/keyed-queue'
 import { ChangeSet } from './change-set'
 import type { ChannelAdapter, InboundMessage, OutboundMessage, ReceivedMessage } from './channel-port'
 import {
@@ -49,6 +50,7 @@ const RETRY_DELAYS_MS = [2_000, 10_000, 30_000, 60_000]
  */
 export class Inbox extends EventEmitter<InboxEvents> {
   private readonly channels = new Map<ConversationChannel, ChannelAdapter>()
+  private readonly perThread = new KeyedQueue()
   private readonly retries = new Map<string, NodeJS.Timeout>()
   private readonly inFlight = new Set<Promise<unknown>>()
   private stopped = false
@@ -69,6 +71,18 @@ export class Inbox extends EventEmitter<InboxEvents> {
 
   /** Files a customer's message. A message whose external id is already stored is not stored again. */
   async receive(inbound: InboundMessage): Promise<ReceivedMessage> {
+    try {
+      // One thread at a time, so two first messages of a new thread cannot open two conversations.
+      return await this.perThread.run(`${inbound.channel}\u0000${inbound.threadKey}`, () => this.receiveOnce(inbound))
+    } catch (err) {
+      // Lost a race with another delivery of the same message (unique conversation + external id):
+      // filed again, the check inside the transaction now finds the stored one.
+      if (inbound.externalId && isUniqueViolation(err)) return this.receiveOnce(inbound)
+      throw err
+    }
+  }
+
+  private async receiveOnce(inbound: InboundMessage): Promise<ReceivedMessage> {
     if (this.stopped) throw new AppError('internal', 'The inbox is shutting down')
     const now = this.now()
     const result = await this.deps.db.transaction().execute(async (trx) => {
@@ -400,4 +414,11 @@ export class Inbox extends EventEmitter<InboxEvents> {
       this.deps.log.warn({ err, conversationId }, 'satisfaction survey not sent')
     }
   }
+}
+
+/** SQLite's SQLITE_CONSTRAINT_UNIQUE or PostgreSQL's unique_violation. */
+function isUniqueViolation(err: unknown): boolean {
+  if (typeof err !== 'object' || err === null) return false
+  const code = (err as { code?: unknown }).code
+  return code === 'SQLITE_CONSTRAINT_UNIQUE' || code === '23505'
 }

@@ -95,6 +95,9 @@ async function build(db: Kysely<any>): Promise<void> {
     .execute()
   await db.schema.createIndex('messages_conversation').on('messages').columns(['conversation_id', 'created_at']).execute()
   await db.schema.createIndex('messages_external').on('messages').columns(['external_id']).execute()
+  // A channel message is filed once per conversation even when two deliveries of it race (two
+  // browser tabs resending, a OneBot event repeated over two connections). NULLs do not collide.
+  await db.schema.createIndex('messages_conversation_external').on('messages').columns(['conversation_id', 'external_id']).unique().execute()
 
   await db.schema
     .createTable('conversation_events')
