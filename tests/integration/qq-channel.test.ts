@@ -251,8 +251,25 @@ describe('agent replies go out as send_group_msg', () => {
       return c?.rating === 5 ? c : undefined
     }, 'the rating')
     expect(rated.status).toBe('resolved')
+
+    // The survey is remembered in the store: it still counts after a restart, and a second digit corrects the first.
+    await peer.close()
+    agent.disconnect()
+    await qq.centre.server.stop()
+    await qq.centre.restart()
+    peer = await OneBotPeer.connect({ url: qq.wsUrl, selfId: SELF_ID, accessToken: TOKEN, role: 'Universal' })
+    agent = await agentSocket(qq.baseUrl, 'agent1', PASSWORD)
+    await setReady(agent)
+    await peer.postGroupMessage({ groupId: GROUP_ID, userId: member, nickname: '孙八', message: [text('４')] })
+    await eventually(async () => (await inboxOf(agent)).conversations.get(conversationId)?.rating === 4, 'the corrected rating')
     const view = await inboxOf(agent)
     expect(messagesOf(view, conversationId).filter((m) => m.direction === 'in').map((m) => m.text)).toEqual(['话费怎么查'])
+
+    // Anything else is a new message: the conversation reopens and a digit is then just a message.
+    await peer.postGroupMessage({ groupId: GROUP_ID, userId: member, nickname: '孙八', message: [text('还有个问题')] })
+    await peer.postGroupMessage({ groupId: GROUP_ID, userId: member, nickname: '孙八', message: [text('3')] })
+    const reopened = await conversationOfMember(agent, member, (m) => m.some((x) => x.text === '3'))
+    expect(reopened.conversation.status).not.toBe('resolved')
   })
 })
 

@@ -5,9 +5,10 @@
  * @-mentioning them; the retcode decides whether the reply counts as sent.
  *
  * Satisfaction survey: after resolution the member is @-mentioned in the group and asked for a
- * digit from 1 to 5. For SURVEY_WINDOW_MS afterwards, a message from that member that is just such
- * a digit is taken as the rating (Inbox.rate) instead of a new message; anything else ends the
- * wait and is filed as usual. The wait is kept in memory: a restart forgets open surveys.
+ * digit from 1 to 5 (logged as a `survey_sent` conversation event, so a restart forgets nothing).
+ * For SURVEY_WINDOW_MS afterwards, a message from that member that is just such a digit is taken
+ * as the rating (Inbox.rate; a second digit corrects it) instead of a new message. Anything else
+ * is filed as usual, which reopens the conversation and so ends the wait.
  *
  * Message ids: OneBot message ids are unique per bot account only, so the inbox stores them as
  * `<selfId>:<message_id>`.
@@ -19,6 +20,7 @@ import type { AttachmentRef } from '../../../shared/domain/conversations'
 import type { AttachmentStore } from '../../attachments/attachment-store'
 import type { Database } from '../../db/schema'
 import type { ChannelAdapter, DeliveryOutcome, OutboundMessage, SurveyRequest } from '../../inbox/channel-port'
+import { latestOfThread, logEvent } from '../../inbox/conversation-store'
 import type { Inbox } from '../../inbox/inbox'
 import type { Logger } from '../../logger'
 import { fetchImage, MAX_QQ_IMAGE_BYTES } from './image-fetch'
@@ -37,6 +39,7 @@ import {
 import { groupKey, type QqConfigService } from './qq-config'
 
 export const SURVEY_WINDOW_MS = 30 * 60_000
+const SURVEY_SENT = 'survey_sent'
 const MAX_IMAGES_PER_MESSAGE = 9
 
 export interface QqChannelOptions {
@@ -96,7 +99,6 @@ interface Adopted {
 export class QqChannel implements ChannelAdapter {
   readonly channel = 'qq' as const
   private readonly connections = new Map<string, Adopted>()
-  private readonly surveys = new Map<string, { conversationId: string; expiresAt: number }>()
   private readonly now: () => number
   private readonly actionTimeoutMs: number
   private stopped = false
@@ -253,17 +255,25 @@ export class QqChannel implements ChannelAdapter {
 
   /** A lone digit 1–5 from a member who was just asked for a rating. */
   private async takeSurveyAnswer(threadKey: string, text: string, images: number): Promise<boolean> {
-    const survey = this.surveys.get(threadKey)
-    if (!survey) return false
-    this.surveys.delete(threadKey)
-    const digit = /^[1-5]$/.exec(text.trim().replace(/[０-９]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)))
-    if (this.now() > survey.expiresAt || images > 0 || !digit) return false
+    const digit = /^[1-5]$/.exec(text.trim().replace(/[１-５]/g, (d) => String.fromCharCode(d.charCodeAt(0) - 0xfee0)))
+    if (!digit || images > 0) return false
+    const conversation = await latestOfThread(this.deps.db, 'qq', threadKey)
+    if (!conversation || conversation.status !== 'resolved') return false
+    const survey = await this.deps.db
+      .selectFrom('conversation_events')
+      .select('at')
+      .where('conversation_id', '=', conversation.id)
+      .where('kind', '=', SURVEY_SENT)
+      .where('at', '>=', Number(conversation.resolved_at ?? 0))
+      .orderBy('at', 'desc')
+      .limit(1)
+      .executeTakeFirst()
+    if (!survey || this.now() - Number(survey.at) > SURVEY_WINDOW_MS) return false
     try {
-      await this.deps.inbox.rate(survey.conversationId, Number(digit[0]))
+      await this.deps.inbox.rate(conversation.id, Number(digit[0]))
       return true
     } catch (err) {
-      // Reopened meanwhile (by an agent): the digit is then just a message.
-      this.deps.log.info({ err: err instanceof Error ? err.message : String(err), conversationId: survey.conversationId }, 'QQ survey answer not recorded')
+      this.deps.log.info({ err: err instanceof Error ? err.message : String(err), conversationId: conversation.id }, 'QQ survey answer not recorded')
       return false
     }
   }
@@ -323,7 +333,7 @@ export class QqChannel implements ChannelAdapter {
       { type: 'text', data: { text } },
     ])
     if (!result.ok) throw new Error(result.error)
-    this.surveys.set(request.threadKey, { conversationId: request.conversationId, expiresAt: this.now() + SURVEY_WINDOW_MS })
+    await logEvent(this.deps.db, { conversationId: request.conversationId, kind: SURVEY_SENT, detail: result.messageId ?? '', at: this.now() })
   }
 
   private async sendGroupMessage(
