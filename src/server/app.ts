@@ -23,6 +23,7 @@ import { attachQqChannel, type QqChannelAttachment } from './channels/qq'
 import { attachWebchatChannel } from './channels/webchat'
 import { Inbox } from './inbox/inbox'
 import { Router } from './inbox/router'
+import { registerRoutingAdminRoutes } from './inbox/routing-admin-routes'
 import { readCentreSettings } from './settings/setting-records'
 import { SlaMonitor } from './inbox/sla-monitor'
 import { SyncNotifier } from './sync/sync-notifier'
@@ -82,6 +83,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   const fixedOfferTimeout = config.inbox.offerTimeoutMs
   const offerTimeoutMs = fixedOfferTimeout === null ? async () => (await readCentreSettings(db))['inbox.offerTimeoutSec'] * 1000 : async () => fixedOfferTimeout
   const router = new Router({ db, presence, inbox, notifier: syncNotifier, log, offerTimeoutMs })
+  registerRoutingAdminRoutes(app, { db, tokens, notifier: syncNotifier, router })
   const slaMonitor = new SlaMonitor({ db, inbox, notifier: syncNotifier, log, intervalMs: config.inbox.slaCheckIntervalMs })
   const attachments = new AttachmentStore(db)
   registerAttachmentRoutes(app, { db, tokens, attachments })

@@ -6,6 +6,7 @@ import type { Db } from '../db/database'
 import type { Database } from '../db/schema'
 import { ALL_TIERS } from './customers'
 import { buildDemoDataset, type DemoDataset } from './dataset'
+import { insertInboxSeed } from './inbox-seed'
 import { insertKbSeedAttachments } from './kb-attachments'
 
 export const DEFAULT_DEMO_PASSWORD = 'demo123'
@@ -99,6 +100,7 @@ export async function seedDemoData(db: Db, options: SeedOptions = {}): Promise<S
     await assertEmpty(trx)
     reasonCodes = await insertDataset(trx, dataset, hashes)
     await insertKbSeedAttachments(trx, dataset.kb.articles, now)
+    await insertInboxSeed(trx, dataset, now)
     await recordSyncedRecords(trx, dataset, now)
   })
   return summarise(dataset, reasonCodes, Date.now() - started)
