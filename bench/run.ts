@@ -12,6 +12,7 @@ import { chromium } from '@playwright/test'
 import playwrightConfig from '../playwright.config'
 import { runFanout, startRelay, type FanoutResult } from './fanout'
 import { renderInboxLoadTable, runInboxLoad, type InboxLoadResult } from './inbox-load'
+import { renderInboxRendererTable, runInboxRenderer, type InboxRendererResult } from './inbox-renderer'
 import { renderKbSearchTable, runKbSearchBench, type KbSearchBenchResult } from './kb-search'
 import { runOutboxReplay, type OutboxReplayResult } from './outbox-replay'
 import { renderTable } from './report'
@@ -25,7 +26,7 @@ const ROOT = resolve(import.meta.dirname, '..')
 const RESULTS_DIR = join(ROOT, 'bench', 'results')
 /** The whole run should take well under this; past it everything is stopped. (About 1 min for fan-out and start-up, 3 for the cache.) */
 const WATCHDOG_MS = 540_000
-/** `BENCH_ONLY=inbox` runs only the inbox load part (results in bench/results/latest-inbox.json). */
+/** `BENCH_ONLY=inbox` runs only the inbox load part (results in bench/results/latest-inbox.json); `BENCH_ONLY=inbox-renderer` only the inbox renderer part (latest-inbox-renderer.json). */
 const ONLY = process.env.BENCH_ONLY
 
 const t0 = performance.now()
@@ -50,7 +51,8 @@ async function main(): Promise<void> {
   mkdirSync(RESULTS_DIR, { recursive: true })
   log(`node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? '?'}, load ${loadavg().map((l) => l.toFixed(2)).join(' ')}`)
   if (ONLY === 'inbox') return inboxOnly()
-  if (ONLY !== undefined) throw new Error(`BENCH_ONLY=${ONLY}: only 'inbox' is known`)
+  if (ONLY === 'inbox-renderer') return inboxRendererOnly()
+  if (ONLY !== undefined) throw new Error(`BENCH_ONLY=${ONLY}: only 'inbox' and 'inbox-renderer' are known`)
 
   const build = await ensureRendererBuilt(ROOT, log)
   if (build.built) log(`renderer built in ${(build.ms / 1000).toFixed(1)} s`)
@@ -64,6 +66,7 @@ async function main(): Promise<void> {
   let kbSearch: KbSearchBenchResult | undefined
   let replay: OutboxReplayResult | undefined
   let inbox: InboxLoadResult | undefined
+  let inboxRenderer: InboxRendererResult | undefined
   const notes: string[] = []
   try {
     const relay = await startRelay()
@@ -76,6 +79,7 @@ async function main(): Promise<void> {
     const closeBrowser = onCleanup('chromium', () => browser.close())
     log(`chromium ${browser.version()} launched`)
     web = await runWebHostStartup({ root: ROOT, serverUrl: server.url, browser, runs: 5, log })
+    inboxRenderer = await runInboxRenderer({ root: ROOT, log, browser })
     await closeBrowser()
     await server.child.stop()
     inbox = await runInboxLoad({ root: ROOT, log })
@@ -87,6 +91,7 @@ async function main(): Promise<void> {
     notes.push(...extraOutput(server.child).map((l) => `server: ${l}`))
     const table = renderTable(fanout, web)
     if (table) console.log(`\n${table}`)
+    if (inboxRenderer) console.log(`\n${renderInboxRendererTable(inboxRenderer)}`)
     if (inbox) console.log(`\n${renderInboxLoadTable(inbox)}`)
     if (kbSearch) console.log(`\n${renderKbSearchTable(kbSearch)}`)
     if (replay) console.log(`\n${renderReplay(replay)}`)
@@ -94,7 +99,7 @@ async function main(): Promise<void> {
     const file = join(RESULTS_DIR, 'latest.json')
     writeFileSync(
       file,
-      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!(fanout && web && inbox && kbSearch && replay), fanout, web, inbox, kbSearch, replay, notes }, null, 2)}\n`,
+      `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!(fanout && web && inboxRenderer && inbox && kbSearch && replay), fanout, web, inboxRenderer, inbox, kbSearch, replay, notes }, null, 2)}\n`,
     )
     log(`results written to ${file}`)
   }
@@ -108,6 +113,20 @@ async function inboxOnly(): Promise<void> {
     if (inbox) console.log(`\n${renderInboxLoadTable(inbox)}`)
     const file = join(RESULTS_DIR, 'latest-inbox.json')
     writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!inbox, inbox }, null, 2)}\n`)
+    log(`results written to ${file}`)
+  }
+}
+
+async function inboxRendererOnly(): Promise<void> {
+  let result: InboxRendererResult | undefined
+  try {
+    const build = await ensureRendererBuilt(ROOT, log)
+    if (build.built) log(`renderer built in ${(build.ms / 1000).toFixed(1)} s`)
+    result = await runInboxRenderer({ root: ROOT, log, chromiumPath: CHROMIUM_PATH, chromiumArgs: CHROMIUM_ARGS })
+  } finally {
+    if (result) console.log(`\n${renderInboxRendererTable(result)}`)
+    const file = join(RESULTS_DIR, 'latest-inbox-renderer.json')
+    writeFileSync(file, `${JSON.stringify({ at: new Date().toISOString(), node: process.version, cpus: cpus().length, complete: !!result, inboxRenderer: result }, null, 2)}\n`)
     log(`results written to ${file}`)
   }
 }

@@ -5,6 +5,7 @@
  */
 import { startCentralServer } from '../../src/server/app'
 import { announceReady, stopOnSignal } from './child-lifecycle'
+import { listenForControl } from './server-control'
 
 const databaseUrl = process.argv[2]
 if (!databaseUrl) {
@@ -16,4 +17,6 @@ if (!databaseUrl) {
 const port = Number(process.argv[3] ?? 0)
 const server = await startCentralServer({ databaseUrl, port, host: '127.0.0.1', logLevel: 'warn' })
 stopOnSignal(() => server.stop())
+// The renderer bench files customer messages through stdin (see server-control.ts).
+if (process.env.BENCH_SERVER_CONTROL === '1') listenForControl(server.inbox)
 announceReady({ url: server.url, port: server.port, pid: process.pid })
