@@ -97,6 +97,17 @@ test('a visitor chats in Chinese, the right agent answers with a canned response
   await expect(fromAgent).toHaveCount(1)
   await expect(fromAgent.first().getByTestId('message-text')).toContainText('我是王芳，您的话费已为您核实')
 
+  // A file of 600 KB goes up through the web host's bridge and out with the next reply.
+  const pdf = Buffer.concat([Buffer.from('%PDF-1.4\n'), Buffer.alloc(600 * 1024, 0x20), Buffer.from('\n%%EOF\n')])
+  await agentPage.getByTestId('composer-file').setInputFiles({ name: '退费说明.pdf', mimeType: 'application/pdf', buffer: pdf })
+  await expect(agentPage.getByTestId('composer-attachment')).toHaveCount(1, { timeout: 15_000 })
+  await composer.fill('附件是退费说明，请查收。')
+  await agentPage.getByTestId('composer-send').click()
+  await expect(out).toHaveCount(2)
+  await expect(out.nth(1).getByTestId('message-attachment')).toHaveCount(1)
+  await expect(out.nth(1)).toHaveAttribute('data-delivery', 'sent', { timeout: 15_000 })
+  await expect(fromAgent).toHaveCount(2)
+
   // The customer asks again; the agent answers while the central server is down.
   await input.fill('好的，那退回后会有短信通知吗？')
   await input.press('Enter')
@@ -105,17 +116,17 @@ test('a visitor chats in Chinese, the right agent answers with a canned response
   await expect(agentPage.getByTestId('offline-banner')).toBeVisible({ timeout: 15_000 })
   await composer.fill('会的，退款到账时会有短信提醒。')
   await agentPage.getByTestId('composer-send').click()
-  await expect(out).toHaveCount(2)
-  await expect(out.nth(1)).toHaveAttribute('data-delivery', 'queued')
+  await expect(out).toHaveCount(3)
+  await expect(out.nth(2)).toHaveAttribute('data-delivery', 'queued')
   // The reply, and the read mark of the message it answers.
   await expect(agentPage.getByTestId('pending-count')).toHaveAttribute('data-count', /^[1-9]\d*$/)
 
   await centre.restart()
-  await expect(out.nth(1)).toHaveAttribute('data-delivery', 'sent', { timeout: 30_000 })
+  await expect(out.nth(2)).toHaveAttribute('data-delivery', 'sent', { timeout: 30_000 })
   await expect(agentPage.getByTestId('pending-count')).toHaveAttribute('data-count', '0')
   // The visitor's page reconnects by itself and gets the answer.
-  await expect(fromAgent).toHaveCount(2, { timeout: 30_000 })
-  await expect(fromAgent.nth(1).getByTestId('message-text')).toHaveText('会的，退款到账时会有短信提醒。')
+  await expect(fromAgent).toHaveCount(3, { timeout: 30_000 })
+  await expect(fromAgent.nth(2).getByTestId('message-text')).toHaveText('会的，退款到账时会有短信提醒。')
 
   // Resolve with a disposition; the visitor rates the service.
   await agentPage.getByTestId('conversation-resolve').click()
@@ -131,7 +142,7 @@ test('a visitor chats in Chinese, the right agent answers with a canned response
     const stored = await centre.server.db.selectFrom('conversations').select('rating').where('id', '=', conversationId ?? '').executeTakeFirst()
     return stored?.rating === 5
   }, 'the rating stored')
-  // Exactly once: two replies stored, however often the desktop retried.
+  // Exactly once: three replies stored, however often the desktop retried.
   const replies = await centre.server.db.selectFrom('messages').select('id').where('conversation_id', '=', conversationId ?? '').where('direction', '=', 'out').execute()
-  expect(replies).toHaveLength(2)
+  expect(replies).toHaveLength(3)
 })

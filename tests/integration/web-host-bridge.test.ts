@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import WebSocket from 'ws'
-import { BRIDGE_PATH, type HostToPage } from '../../src/shared/ipc/bridge-protocol'
+import { BRIDGE_MAX_FRAME_BYTES, BRIDGE_PATH, type HostToPage } from '../../src/shared/ipc/bridge-protocol'
 import { startWebHost, type WebHost } from '../../src/main/web-host/web-host'
 import { PASSWORD, startTestCentre, type TestCentre } from '../support/mini-centre'
 
@@ -118,7 +118,7 @@ describe('web host', () => {
   it('closes on an oversized frame and keeps serving others', async () => {
     const page = await openPage()
     await hello(page)
-    page.ws.send(JSON.stringify({ t: 'call', id: 1, method: 'session.get', input: 'x'.repeat(300_000) }))
+    page.ws.send(JSON.stringify({ t: 'call', id: 1, method: 'session.get', input: 'x'.repeat(BRIDGE_MAX_FRAME_BYTES + 1) }))
     expect((await page.closed).code).toBe(1009)
     const other = await openPage()
     await hello(other)

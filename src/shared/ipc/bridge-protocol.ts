@@ -10,8 +10,11 @@ export const BRIDGE_PATH = '/bridge'
 export const BRIDGE_CLOSE_BAD_SECRET = 4401
 export const BRIDGE_CLOSE_BAD_ORIGIN = 4403
 export const BRIDGE_CLOSE_PROTOCOL = 4400
-/** Largest frame the host accepts from a page. */
-export const BRIDGE_MAX_FRAME_BYTES = 256 * 1024
+/**
+ * Largest frame the host accepts from a page: an attachment upload (up to 10 MB, base64 in the
+ * call) travels as one frame. Only a page holding the launch secret can send at all.
+ */
+export const BRIDGE_MAX_FRAME_BYTES = 14 * 1024 * 1024
 
 const ResultSchema = z.union([
   z.object({ ok: z.literal(true), value: z.unknown() }),

@@ -4,6 +4,7 @@ import type { ConversationSummary } from '../../../../shared/ipc/inbox-views'
 import { getAgentApi } from '../../api/agent-api-client'
 import { toAppError } from '../../api/app-error'
 import { createRefresher } from '../../lib/refresher'
+import { notificationPreferences } from '../settings/settings-store'
 
 /**
  * New work for the agent: a conversation offered to them or newly assigned (transferred in).
@@ -87,8 +88,10 @@ let onOpen: ((id: string) => void) | null = null
 
 export function announce(work: NewWork[]): void {
   if (work.length === 0 || useNotifierStore.getState().muted) return
-  beep()
-  if (typeof Notification === 'undefined' || Notification.permission !== 'granted' || !translate) return
+  // The agent's own preferences (设置), which follow them to any workstation.
+  const preferences = notificationPreferences()
+  if (preferences.sound) beep()
+  if (!preferences.desktop || typeof Notification === 'undefined' || Notification.permission !== 'granted' || !translate) return
   const t = translate
   for (const { kind, conversation } of work.slice(0, 3)) {
     try {
