@@ -293,6 +293,38 @@ describe('inbox routing and conversation operations', () => {
     expect((await conversation(later.conversationId)).customer_id).toBe(linked.customer_id)
   })
 
+  it("serves a conversation's files only to those who may see the conversation", async () => {
+    await start()
+    const agent1 = await connect('agent1')
+    const file = await centre.server.attachments.save({ name: '截图.png', mime: 'image/png', data: new Uint8Array([0x89, 0x50, 0x4e, 0x47, 1, 2, 3]), source: 'customer' })
+    const { conversationId } = await centre.server.inbox.receive(inbound('10002', '看截图', { attachments: [file] }))
+    await eventually(async () => (await conversation(conversationId)).assigned_agent_id === 'a1', 'the offer')
+    const download = async (username: string) => {
+      const token = await accessToken(centre.server.url, username, PASSWORD)
+      return (await fetch(`${centre.server.url}/api/attachments/${file.id}`, { headers: { authorization: `Bearer ${token}` } })).status
+    }
+    expect(await download('agent1')).toBe(200)
+    expect(await download('lead2')).toBe(200)
+    expect(await download('agent3')).toBe(404)
+    // The agent's own upload is theirs before it is sent, and goes with the reply to whoever may see it.
+    const upload = await fetch(`${centre.server.url}/api/attachments?name=${encodeURIComponent('回执.pdf')}`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${await accessToken(centre.server.url, 'agent1', PASSWORD)}`, 'content-type': 'application/pdf' },
+      body: new TextEncoder().encode('%PDF-1.4 回执'),
+    })
+    const ref = (await upload.json()) as { id: string }
+    const status = async (username: string) => {
+      const token = await accessToken(centre.server.url, username, PASSWORD)
+      return (await fetch(`${centre.server.url}/api/attachments/${ref.id}`, { headers: { authorization: `Bearer ${token}` } })).status
+    }
+    expect(await status('agent1')).toBe(200)
+    expect(await status('lead1')).toBe(404)
+    await pushOne(agent1, conversationOp('conversation.accept', { conversationId }))
+    expect(await pushOne(agent1, replyOp(conversationId, '回执见附件', { attachmentIds: [ref.id] }))).toMatchObject({ status: 'applied' })
+    expect(await status('lead1')).toBe(200)
+    expect(await status('agent3')).toBe(404)
+  })
+
   it('files a redelivered message once and threads follow-ups into the same conversation', async () => {
     await start()
     const first = inbound('10002', '第一条')

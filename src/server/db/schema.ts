@@ -252,6 +252,11 @@ export interface MessagesTable {
   created_at: number
 }
 
+export interface MessageAttachmentsTable {
+  message_id: string
+  attachment_id: string
+}
+
 export interface ConversationEventsTable {
   id: Generated<number>
   conversation_id: string
@@ -433,6 +438,7 @@ export interface Database {
   attachments: AttachmentsTable
   conversations: ConversationsTable
   messages: MessagesTable
+  message_attachments: MessageAttachmentsTable
   conversation_events: ConversationEventsTable
   sla_policies: SlaPoliciesTable
   canned_responses: CannedResponsesTable

@@ -5,7 +5,7 @@ import { parseOrThrow } from '../../shared/validation'
 import { isUploadableType, type AttachmentStore, type StoredAttachment } from '../attachments/attachment-store'
 import type { AccessTokens } from '../auth/tokens'
 import type { Db } from '../db/database'
-import { canSeeArticle, loadViewer } from '../sync/sync-viewer'
+import { canSeeArticle, canSeeConversation, loadViewer } from '../sync/sync-viewer'
 import { authenticate } from './bearer'
 
 export interface AttachmentRouteDeps {
@@ -52,9 +52,13 @@ export function registerAttachmentRoutes(app: FastifyInstance, deps: AttachmentR
   })
 }
 
-/** A KB file is visible to whoever may see one of the articles that carry it. */
+/**
+ * A KB file is visible to whoever may see one of the articles that carry it; a conversation's file
+ * to whoever may see one of the conversations it was sent in, and to the agent who uploaded it.
+ */
 async function maySee(db: Db, claims: { agentId: string; role: 'agent' | 'lead' | 'admin' }, file: StoredAttachment): Promise<boolean> {
-  if (file.source !== 'kb' || claims.role === 'admin') return true
+  if (claims.role === 'admin') return true
+  if (file.source !== 'kb') return maySeeConversationFile(db, claims, file)
   const rows = await db
     .selectFrom('kb_article_attachments')
     .innerJoin('kb_articles', 'kb_articles.id', 'kb_article_attachments.article_id')
@@ -89,4 +93,19 @@ export function contentDisposition(name: string): string {
 function mediaType(header: string | undefined): string | null {
   const type = header?.split(';')[0]?.trim().toLowerCase()
   return type ? type : null
+}
+
+async function maySeeConversationFile(db: Db, claims: { agentId: string; role: 'agent' | 'lead' | 'admin' }, file: StoredAttachment): Promise<boolean> {
+  const uploader = await db.selectFrom('attachments').select('uploaded_by').where('id', '=', file.id).executeTakeFirst()
+  if (uploader?.uploaded_by === claims.agentId) return true
+  const conversations = await db
+    .selectFrom('message_attachments')
+    .innerJoin('messages', 'messages.id', 'message_attachments.message_id')
+    .innerJoin('conversations', 'conversations.id', 'messages.conversation_id')
+    .select(['conversations.assigned_agent_id', 'conversations.status', 'conversations.skill_group_id'])
+    .where('message_attachments.attachment_id', '=', file.id)
+    .execute()
+  if (conversations.length === 0) return false
+  const viewer = await loadViewer(db, claims)
+  return conversations.some((c) => canSeeConversation(viewer, { assignedAgentId: c.assigned_agent_id, status: c.status, skillGroupId: c.skill_group_id }))
 }

@@ -133,3 +133,12 @@ export async function loadOf(db: Db, agentIds: readonly string[]): Promise<Map<s
   }
   return load
 }
+
+/** Links a message to its files (see attachment-routes: downloads follow conversation visibility). */
+export async function linkAttachments(trx: Db, messageId: string, attachments: readonly AttachmentRef[]): Promise<void> {
+  if (attachments.length === 0) return
+  await trx
+    .insertInto('message_attachments')
+    .values([...new Set(attachments.map((a) => a.id))].map((id) => ({ message_id: messageId, attachment_id: id })))
+    .execute()
+}

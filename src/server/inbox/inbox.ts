@@ -15,6 +15,7 @@ import {
   conversationOfExternalIds,
   getConversation,
   latestOfThread,
+  linkAttachments,
   logEvent,
   messageByExternalId,
   parseAttachments,
@@ -116,6 +117,7 @@ export class Inbox extends EventEmitter<InboxEvents> {
           created_at: now,
         })
         .execute()
+      await linkAttachments(trx, messageId, attachments)
       changes.add('message', messageId, conversation.id)
       const meta = { ...parseMeta(conversation.meta), ...(inbound.meta ?? {}) }
       let routed: boolean

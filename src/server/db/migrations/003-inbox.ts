@@ -99,6 +99,14 @@ async function build(db: Kysely<any>): Promise<void> {
   // browser tabs resending, a OneBot event repeated over two connections). NULLs do not collide.
   await db.schema.createIndex('messages_conversation_external').on('messages').columns(['conversation_id', 'external_id']).unique().execute()
 
+  // Which messages carry which files: who may download a file follows who may see its conversation.
+  await db.schema
+    .createTable('message_attachments')
+    .addColumn('message_id', 'text', (c) => c.notNull().references('messages.id').onDelete('cascade'))
+    .addColumn('attachment_id', 'text', (c) => c.notNull().references('attachments.id').onDelete('cascade'))
+    .addPrimaryKeyConstraint('message_attachments_pk', ['attachment_id', 'message_id'])
+    .execute()
+
   await db.schema
     .createTable('conversation_events')
     .addColumn('id', pg ? 'bigserial' : 'integer', (c) => c.primaryKey())
@@ -192,7 +200,7 @@ async function build(db: Kysely<any>): Promise<void> {
 export async function down(db: Kysely<any>): Promise<void> {
   await db.schema.dropIndex('changes_scope').execute()
   await db.schema.alterTable('changes').dropColumn('scope').execute()
-  for (const table of ['disposition_codes', 'canned_responses', 'sla_policies', 'conversation_events', 'messages', 'conversations', 'attachments']) {
+  for (const table of ['disposition_codes', 'canned_responses', 'sla_policies', 'conversation_events', 'message_attachments', 'messages', 'conversations', 'attachments']) {
     await db.schema.dropTable(table).ifExists().execute()
   }
   await db.schema.alterTable('customers').dropColumn('dedicated_agent_id').execute()

@@ -1,7 +1,7 @@
 import { sql } from 'kysely'
 import { tierPriority } from '../../../shared/domain/conversations'
 import { ChangeSet } from '../../inbox/change-set'
-import { getConversation, logEvent, previewOf, relogMessages, updateConversation, type ConversationRow } from '../../inbox/conversation-store'
+import { getConversation, linkAttachments, logEvent, previewOf, relogMessages, updateConversation, type ConversationRow } from '../../inbox/conversation-store'
 import { slaDeadlines } from '../../inbox/sla'
 import { applied, rejected, type OpContext, type OpOutcome, type PayloadOf } from './op-outcome'
 
@@ -103,6 +103,7 @@ async function writeMessage(context: OpContext, payload: PayloadOf<'conversation
       created_at: now,
     })
     .execute()
+  await linkAttachments(trx, payload.messageId, attachments)
   changes.add('message', payload.messageId, conversation.id)
   if (direction === 'out') {
     await updateConversation(trx, changes, conversation.id, {
