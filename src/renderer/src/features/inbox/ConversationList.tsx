@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual'
 import { memo, useEffect, useRef } from 'react'
+import type { TFunction } from 'i18next'
 import { useTranslation } from 'react-i18next'
 import type { ConversationSummary } from '../../../../shared/ipc/inbox-views'
 import { errorText } from '../../i18n/error-text'
@@ -74,7 +75,7 @@ export function ConversationList({ onOpen }: { onOpen(id: string): void }) {
           return (
             <div key={row.key} className="inbox-list-slot" style={{ height: ROW_HEIGHT, transform: `translateY(${row.start}px)` }}>
               {item ? (
-                <ConversationRow item={item} index={row.index} selected={item.id === selectedId} now={now} onOpen={onOpen} />
+                <ConversationRow t={t} item={item} index={row.index} selected={item.id === selectedId} now={now} onOpen={onOpen} />
               ) : (
                 <div className="inbox-row inbox-row--loading">{t('inbox.loadingRow')}</div>
               )}
@@ -87,6 +88,8 @@ export function ConversationList({ onOpen }: { onOpen(id: string): void }) {
 }
 
 interface RowProps {
+  /** The list's: a row does not call useTranslation itself (see inbox-bits.tsx). A new `t` (language change) re-renders the rows. */
+  t: TFunction
   item: ConversationSummary
   index: number
   selected: boolean
@@ -94,8 +97,7 @@ interface RowProps {
   onOpen(id: string): void
 }
 
-const ConversationRow = memo(function ConversationRow({ item, index, selected, now, onOpen }: RowProps) {
-  const { t } = useTranslation()
+const ConversationRow = memo(function ConversationRow({ t, item, index, selected, now, onOpen }: RowProps) {
   const select = useInboxStore((s) => s.select)
   const act = useConversationStore((s) => s.act)
   const offered = item.status === 'offered'
@@ -130,7 +132,7 @@ const ConversationRow = memo(function ConversationRow({ item, index, selected, n
       }}
     >
       <div className="inbox-row-top">
-        <ChannelIcon channel={item.channel} />
+        <ChannelIcon t={t} channel={item.channel} />
         {item.tier && <TierBadge tier={item.tier} testId="conversation-tier" />}
         <span className="inbox-row-name" data-testid="conversation-name">
           {item.displayName}
@@ -151,7 +153,7 @@ const ConversationRow = memo(function ConversationRow({ item, index, selected, n
       <div className="inbox-row-status">
         {offered ? (
           <>
-            <OfferCountdown expiresAt={item.offerExpiresAt} now={now} />
+            <OfferCountdown t={t} expiresAt={item.offerExpiresAt} now={now} />
             <button type="button" className="button button--small button--primary" data-testid="row-accept" disabled={expired} onClick={(e) => void respond(e, 'accept')}>
               {t('inbox.accept')}
             </button>
@@ -161,7 +163,7 @@ const ConversationRow = memo(function ConversationRow({ item, index, selected, n
           </>
         ) : (
           <>
-            {item.slaDueAt !== null && item.slaKind && <SlaCountdown dueAt={item.slaDueAt} kind={item.slaKind} now={now} />}
+            {item.slaDueAt !== null && item.slaKind && <SlaCountdown t={t} dueAt={item.slaDueAt} kind={item.slaKind} now={now} />}
             {item.snoozedUntil !== null && item.snoozedUntil > now && (
               <span className="inbox-snoozed">{t('inbox.snoozedUntil', { time: formatWhen(item.snoozedUntil, now) })}</span>
             )}

@@ -127,7 +127,7 @@ function ConversationHeader({ view, setDialog }: { view: ConversationView; setDi
   return (
     <header className="inbox-pane-header">
       <div className="inbox-pane-title">
-        <ChannelIcon channel={c.channel} withLabel />
+        <ChannelIcon t={t} channel={c.channel} withLabel />
         {c.tier && <TierBadge tier={c.tier} testId="conversation-header-tier" />}
         <h2 data-testid="conversation-subject">{c.subject}</h2>
         <span className={`inbox-status-tag inbox-status-tag--${c.status}`} data-testid="conversation-status" data-status={c.status}>
@@ -145,7 +145,7 @@ function ConversationHeader({ view, setDialog }: { view: ConversationView; setDi
         {c.channel === 'email' && mailbox && <span>{t('inbox.mailbox', { address: mailbox })}</span>}
         {c.channel === 'chat' && pageUrl && <span className="inbox-page-url">{t('inbox.page', { url: pageUrl })}</span>}
         <span>{c.assignedAgentName ? t('inbox.assignedTo', { name: c.assignedAgentName }) : c.assignedAgentId ? '' : t('inbox.unassigned')}</span>
-        {sla.dueAt !== null && sla.kind && <SlaCountdown dueAt={sla.dueAt} kind={sla.kind} now={now} />}
+        {sla.dueAt !== null && sla.kind && <SlaCountdown t={t} dueAt={sla.dueAt} kind={sla.kind} now={now} />}
         {c.rating !== null && (
           <span className="inbox-rating" data-testid="conversation-rating" data-rating={c.rating} title={t('inbox.rating', { rating: c.rating })}>
             {'★'.repeat(c.rating)}
@@ -158,7 +158,7 @@ function ConversationHeader({ view, setDialog }: { view: ConversationView; setDi
       <div className="inbox-pane-actions">
         {view.offeredToMe && (
           <>
-            <OfferCountdown expiresAt={c.offerExpiresAt} now={now} />
+            <OfferCountdown t={t} expiresAt={c.offerExpiresAt} now={now} />
             <button type="button" className="button button--primary" data-testid="conversation-accept" disabled={busy || (c.offerExpiresAt !== null && c.offerExpiresAt <= now)} onClick={() => void act({ type: 'accept' })}>
               {t('inbox.accept')}
             </button>
