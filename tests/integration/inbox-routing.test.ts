@@ -325,6 +325,21 @@ describe('inbox routing and conversation operations', () => {
     expect(await status('agent3')).toBe(404)
   })
 
+  it('lists colleagues with their state and every queue as transfer targets', async () => {
+    await start()
+    const agent1 = await connect('agent1')
+    await connect('agent2')
+    const result = (await agent1.timeout(10_000).emitWithAck('transfer:targets', {})) as { ok: true; value: { agents: { id: string; state: string; online: boolean }[]; skillGroups: { id: string }[] } }
+    expect(result.ok).toBe(true)
+    const agents = new Map(result.value.agents.map((a) => [a.id, a]))
+    expect(agents.get('a2')).toMatchObject({ state: 'ready', online: true })
+    expect(agents.get('a3')).toMatchObject({ online: false })
+    expect(agents.has('ad')).toBe(false)
+    expect(result.value.skillGroups.map((g) => g.id).sort()).toEqual(['s1', 's2'])
+    const bad = (await agent1.timeout(10_000).emitWithAck('transfer:targets', { all: true })) as { ok: false; error: { code: string } }
+    expect(bad).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
+  })
+
   it('files a redelivered message once and threads follow-ups into the same conversation', async () => {
     await start()
     const first = inbound('10002', '第一条')

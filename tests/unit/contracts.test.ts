@@ -29,7 +29,7 @@ describe('state change schema', () => {
     }
   })
   it('every client socket event and AgentApi method has a schema', () => {
-    expect(Object.keys(clientEventSchemas).sort()).toEqual(['agentState:set', 'sync:pull', 'sync:push', 'team:forceState', 'team:list'])
+    expect(Object.keys(clientEventSchemas).sort()).toEqual(['agentState:set', 'sync:pull', 'sync:push', 'team:forceState', 'team:list', 'transfer:targets'])
     for (const spec of Object.values(agentApiMethods)) {
       expect(spec.input).toBeDefined()
       expect(spec.output).toBeDefined()

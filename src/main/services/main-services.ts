@@ -88,6 +88,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     },
     'team.list': () => session.teamList(),
     'team.forceState': (request) => session.forceState(request),
+    'inbox.transferTargets': () => session.transferTargets(),
     'kb.search': async (input) => (await openWorkspace()).searchKb(input),
     'kb.get': async ({ id }) => (await openWorkspace()).getArticle(id),
     'kb.categories': async () => (await openWorkspace()).kbCategories(),

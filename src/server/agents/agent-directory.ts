@@ -37,6 +37,10 @@ export class AgentDirectory {
     return Promise.all(rows.map(async (row) => (await this.toRecord(row)).profile))
   }
 
+  async skillGroups(): Promise<{ id: string; name: string }[]> {
+    return this.db.selectFrom('skill_groups').select(['id', 'name']).orderBy('name').execute()
+  }
+
   async reasonCodes(): Promise<ReasonCode[]> {
     const rows = await this.db.selectFrom('reason_codes').selectAll().where('active', '=', 1).orderBy('sort').execute()
     return rows.map((r) => ({ code: r.code, labelZh: r.label_zh, labelEn: r.label_en }))

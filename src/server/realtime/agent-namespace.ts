@@ -2,6 +2,7 @@ import type { Namespace, Server, Socket } from 'socket.io'
 import { z } from 'zod'
 import { AppError, toErrorInfo, type Result } from '../../shared/errors'
 import type { Presence, TeamMember } from '../../shared/domain/agent'
+import type { TransferTargets } from '../../shared/domain/conversations'
 import {
   AGENT_NAMESPACE,
   clientEventSchemas,
@@ -100,6 +101,7 @@ export function attachAgentNamespace(io: Server<ClientToServerEvents, ServerToCl
     },
     'sync:pull': (payload, claims) => deps.sync.pull(claims, payload),
     'sync:push': (payload, claims) => deps.sync.push(claims, payload),
+    'transfer:targets': () => transferTargets(),
   }
 
   nsp.on('connection', (socket: AgentSocket) => {
@@ -124,6 +126,20 @@ export function attachAgentNamespace(io: Server<ClientToServerEvents, ServerToCl
       else socket.emit('protocol:error', { ...error, event: String(event).slice(0, 100) })
     })
   })
+
+  /** Every active agent and lead with their state, and every skill group: any agent may transfer to them. */
+  async function transferTargets(): Promise<TransferTargets> {
+    const [agents, groups] = await Promise.all([
+      deps.directory.visibleTo({ role: 'admin', teamId: null }),
+      deps.directory.skillGroups(),
+    ])
+    const people = agents.filter((a) => a.role !== 'admin')
+    const presences = await Promise.all(people.map((a) => deps.presence.get(a.id)))
+    return {
+      agents: people.map((a, i) => ({ id: a.id, displayName: a.displayName, teamName: a.teamName, state: presences[i]?.state ?? 'signed_out', online: presences[i]?.online ?? false })),
+      skillGroups: groups,
+    }
+  }
 
   async function welcome(socket: AgentSocket): Promise<void> {
     const { agentId } = socket.data.claims

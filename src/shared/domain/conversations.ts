@@ -162,3 +162,18 @@ export const InboxAlertSchema = z.object({
   at: z.number(),
 })
 export type InboxAlert = z.infer<typeof InboxAlertSchema>
+
+/** Who a conversation can be handed to: colleagues with their state, and the queues. */
+export const TransferTargetsSchema = z.object({
+  agents: z.array(
+    z.object({
+      id: z.string(),
+      displayName: z.string(),
+      teamName: z.string().nullable(),
+      state: z.string(),
+      online: z.boolean(),
+    }),
+  ),
+  skillGroups: z.array(z.object({ id: z.string(), name: z.string() })),
+})
+export type TransferTargets = z.infer<typeof TransferTargetsSchema>

@@ -11,6 +11,7 @@ export const AGENT_API_METHODS = [
   'agentState.set',
   'team.list',
   'team.forceState',
+  'inbox.transferTargets',
   'kb.search',
   'kb.get',
   'kb.categories',

@@ -54,7 +54,7 @@ import {
   SnoozeInputSchema,
   TransferInputSchema,
 } from './inbox-views'
-import { DispositionCodeRecordSchema, InboxAlertSchema } from '../domain/conversations'
+import { DispositionCodeRecordSchema, InboxAlertSchema, TransferTargetsSchema } from '../domain/conversations'
 
 export const connectionStatuses = ['offline', 'connecting', 'online', 'reconnecting'] as const
 export const ConnectionStatusSchema = z.object({
@@ -101,6 +101,8 @@ export const agentApiMethods = {
   'agentState.set': { input: StateChangeSchema, output: PresenceSchema },
   'team.list': { input: Empty, output: z.array(TeamMemberSchema) },
   'team.forceState': { input: ForceStateSchema, output: PresenceSchema },
+  /** Online only: colleagues (with their state) and queues a conversation can be transferred to. */
+  'inbox.transferTargets': { input: Empty, output: TransferTargetsSchema },
   'kb.search': { input: KbSearchInputSchema, output: KbSearchResultSchema },
   'kb.get': { input: ById, output: KbArticleViewSchema.nullable() },
   'kb.categories': { input: Empty, output: z.array(KbCategoryViewSchema) },

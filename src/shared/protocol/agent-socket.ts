@@ -16,7 +16,7 @@ import {
   type ReasonCode,
   type TeamMember,
 } from '../domain/agent'
-import type { InboxAlert } from '../domain/conversations'
+import type { InboxAlert, TransferTargets } from '../domain/conversations'
 import { SyncPullSchema, SyncPushSchema, type SyncNotify, type SyncPage, type SyncPushResult } from './sync'
 
 export const AGENT_NAMESPACE = '/agent'
@@ -45,6 +45,7 @@ export const clientEventSchemas = {
   'team:forceState': ForceStateSchema,
   'sync:pull': SyncPullSchema,
   'sync:push': SyncPushSchema,
+  'transfer:targets': EmptySchema,
 } as const
 
 export type ClientEventName = keyof typeof clientEventSchemas
@@ -56,6 +57,7 @@ export interface ClientEventResults {
   'team:forceState': Presence
   'sync:pull': SyncPage
   'sync:push': SyncPushResult
+  'transfer:targets': TransferTargets
 }
 
 export type Ack<T> = (result: Result<T>) => void

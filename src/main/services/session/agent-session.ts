@@ -7,6 +7,7 @@ import type { TokenPair } from '../../../shared/protocol/http-api'
 import { ServerHttpClient } from '../connection/server-http'
 import type { ServerConnection } from '../connection/server-connection'
 import type { SessionVault } from './session-vault'
+import type { TransferTargets } from '../../../shared/domain/conversations'
 
 interface SessionEvents {
   session: [SessionSnapshot]
@@ -122,6 +123,11 @@ export class AgentSession extends EventEmitter<SessionEvents> {
     this.requireSupervisor()
     const members = await this.connection.request('team:list', {})
     return members.map((m) => ({ ...m, presence: this.toLocal(m.presence) }))
+  }
+
+  /** Needs the server: who is there and in which state is only known live. */
+  async transferTargets(): Promise<TransferTargets> {
+    return this.connection.request('transfer:targets', {})
   }
 
   async forceState(request: ForceState): Promise<Presence> {

@@ -2,8 +2,9 @@
 import { useEffect, useRef, useState, type ReactNode } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { AgentProfile } from '../../../../shared/domain/agent'
+import type { TransferTargets } from '../../../../shared/domain/conversations'
 import { currentLanguage } from '../../i18n'
-import { useTeamStore } from '../team/team-store'
+import { getAgentApi } from '../../api/agent-api-client'
 import { useConversationStore } from './conversation-store'
 
 function Dialog({ title, testId, onClose, children }: { title: string; testId: string; onClose(): void; children: ReactNode }) {
@@ -80,18 +81,27 @@ export function TransferDialog({ agent, onClose }: { agent: AgentProfile; onClos
   const { t } = useTranslation()
   const act = useConversationStore((s) => s.act)
   const busy = useConversationStore((s) => s.busy)
-  const members = useTeamStore((s) => s.members)
-  const teamState = useTeamStore((s) => s.loadState)
+  const [targets, setTargets] = useState<TransferTargets | null>(null)
+  const [targetsError, setTargetsError] = useState<string | null>(null)
   useEffect(() => {
-    // Only leads and admins may list the team; agents transfer by colleague id or to a group.
-    if (agent.role !== 'agent' && teamState === 'idle') void useTeamStore.getState().load()
-  }, [agent.role, teamState])
+    let live = true
+    getAgentApi()
+      .invoke('inbox.transferTargets')
+      .then((value) => live && setTargets(value))
+      .catch((err: unknown) => live && setTargetsError(err instanceof Error ? err.message : String(err)))
+    return () => {
+      live = false
+    }
+  }, [])
   const [target, setTarget] = useState<'agent' | 'group'>('agent')
   const [agentId, setAgentId] = useState('')
   const [groupId, setGroupId] = useState(agent.skillGroupIds[0] ?? '')
   const [note, setNote] = useState('')
-  // Colleagues the desktop knows (the team view of leads); anyone else by id.
-  const colleagues = members.filter((m) => m.agentId !== agent.id)
+  // Colleagues from the server with their state (ready ones first); offline, any colleague by id.
+  const colleagues = (targets?.agents ?? [])
+    .filter((m) => m.id !== agent.id)
+    .sort((a, b) => Number(b.online && b.state === 'ready') - Number(a.online && a.state === 'ready') || a.displayName.localeCompare(b.displayName, 'zh-CN'))
+  const groups = targets?.skillGroups ?? agent.skillGroupIds.map((id, i) => ({ id, name: agent.skillGroups[i] ?? id }))
   const ready = target === 'agent' ? agentId.trim() !== '' : groupId !== ''
 
   return (
@@ -119,23 +129,29 @@ export function TransferDialog({ agent, onClose }: { agent: AgentProfile; onClos
         {target === 'agent' ? (
           <label className="field">
             <span className="field-label">{t('inbox.transferDialog.agentId')}</span>
-            <input className="search-input" list="transfer-agents" data-testid="transfer-agent" value={agentId} onChange={(e) => setAgentId(e.target.value)} />
-            <datalist id="transfer-agents">
-              {colleagues.map((m) => (
-                <option key={m.agentId} value={m.agentId}>
-                  {m.displayName}
-                </option>
-              ))}
-            </datalist>
+            {targets ? (
+              <select className="search-input" data-testid="transfer-agent" value={agentId} onChange={(e) => setAgentId(e.target.value)}>
+                <option value="">{t('inbox.transferDialog.pickAgent')}</option>
+                {colleagues.map((m) => (
+                  <option key={m.id} value={m.id} data-state={m.state}>
+                    {m.displayName}
+                    {m.teamName ? ` · ${m.teamName}` : ''} · {m.online ? t(`agentState.states.${m.state}`, { defaultValue: m.state }) : t('inbox.transferDialog.offline')}
+                  </option>
+                ))}
+              </select>
+            ) : (
+              <input className="search-input" data-testid="transfer-agent" value={agentId} onChange={(e) => setAgentId(e.target.value)} />
+            )}
+            {targetsError && <span className="field-hint" data-testid="transfer-targets-error">{t('inbox.transferDialog.noList')}</span>}
           </label>
         ) : (
           <label className="field">
             <span className="field-label">{t('inbox.transferDialog.group')}</span>
             <select className="search-input" data-testid="transfer-group" value={groupId} onChange={(e) => setGroupId(e.target.value)}>
               <option value="">{t('inbox.transferDialog.pickGroup')}</option>
-              {agent.skillGroupIds.map((id, i) => (
-                <option key={id} value={id}>
-                  {agent.skillGroups[i] ?? id}
+              {groups.map((g) => (
+                <option key={g.id} value={g.id}>
+                  {g.name}
                 </option>
               ))}
             </select>
