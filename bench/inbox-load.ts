@@ -135,6 +135,8 @@ export interface InboxLoadResult {
   /** Visitor sockets the server (or a timeout) closed, by reason. */
   visitorDisconnects: Record<string, number>
   serverRssMbAfterSetup: number
+  /** How long the desktops kept pulling after the opening's last send had been answered (the server catching up). */
+  catchUpAfterOpeningMs: number
   /** What the server and relay children wrote besides their ready lines (warnings, errors). */
   notes: string[]
 }
@@ -432,7 +434,21 @@ export async function runInboxLoad(options: InboxLoadOptions): Promise<InboxLoad
       log(`inbox load: opening (${side}): first message → desktop p50 ${result.latency.p50.toFixed(0)} / p99 ${result.latency.p99.toFixed(0)} ms, reached ${result.reached}/${result.sent}`)
       return result
     }
+    // Each phase starts when the server has caught up with the last one (desktops stop pulling),
+    // so a backlog is charged to the phase that made it.
+    const quiet = async (what: string) => {
+      // Busy: a desktop waits for a pull or an accept, or a send waits for its answer. (A server
+      // whose event loop is stuck sends nothing for seconds, so silence alone proves nothing.)
+      let lastBusyAt = performance.now()
+      const watcher = setInterval(() => {
+        if (desktops.some((d) => d.busy) || ledger.ackedCount < ledger.messages.length) lastBusyAt = performance.now()
+      }, 50)
+      const waited = await settle(() => Math.max(lastBusyAt, ...desktops.map((d) => d.lastPageAt)), 500, 20_000).finally(() => clearInterval(watcher))
+      log(`inbox load: desktops quiet ${(waited / 1000).toFixed(1)} s after the ${what}`)
+      return waited
+    }
     const openingServer = await opening('server')
+    const catchUpAfterOpeningMs = await quiet('opening')
     const openingRelay = await opening('relay')
     chatCursor = visitorCount
     relayChatCursor = visitorCount
@@ -504,6 +520,7 @@ export async function runInboxLoad(options: InboxLoadOptions): Promise<InboxLoad
       queueWait: waitsOf('qq', steadySince),
     }
     const steadyRelay = steadyOf('relay')
+    await quiet('steady traffic')
 
     // --- Burst: the first messages of new QQ members, all at once over the OneBot connection ---
     log(`inbox load: burst (server): ${burstCount} new QQ conversations at once`)
@@ -524,7 +541,7 @@ export async function runInboxLoad(options: InboxLoadOptions): Promise<InboxLoad
       routerDecisionsPerSecond: ((offered.n - 1) * 1000) / Math.max(1, offered.last - offered.first),
       allReachedMs: Math.max(...burstMessages.map((m) => m.reachedAt)) - burstStart,
       queueWait: waitsOf('qq', burstSince),
-      allAcceptedMs: lastAcceptAt - burstStart,
+      allAcceptedMs: lastAcceptAt > burstStart ? lastAcceptAt - burstStart : Number.NaN,
     }
     log(
       `inbox load: burst (server): ${offered.n} offered after ${burstServer.allRoutedMs} ms (${burstServer.decisionsPerSecond.toFixed(0)} decisions/s), ` +
@@ -572,6 +589,7 @@ export async function runInboxLoad(options: InboxLoadOptions): Promise<InboxLoad
       visitorStatusEvents: statusEvents,
       visitorDisconnects: Object.fromEntries(visitorDrops),
       serverRssMbAfterSetup: round(serverRssMbAfterSetup, 1),
+      catchUpAfterOpeningMs,
       notes: [...childNotes(server.child, 'server'), ...childNotes(relay.child, 'relay')],
     }
   } finally {
@@ -605,7 +623,7 @@ export function renderInboxLoadTable(r: InboxLoadResult): string {
     baselineName,
   ]
   const rows: string[][] = [
-    [`burst: ${burst.server.conversations} new QQ conversations at once → all offered`, ms(burst.server.allRoutedMs), ms(burst.relay.allRoutedMs), ratio(burst.server.allRoutedMs, burst.relay.allRoutedMs), `${relay} (all first messages delivered)`],
+    [`burst: ${burst.server.sent} new QQ conversations at once → ${burst.server.conversations === burst.server.sent ? 'all' : `${burst.server.conversations}`} offered`, ms(burst.server.allRoutedMs), ms(burst.relay.allRoutedMs), ratio(burst.server.allRoutedMs, burst.relay.allRoutedMs), `${relay} (all first messages delivered)`],
     ['routing decisions/s, burst end to end', perSecond(burst.server.decisionsPerSecond), perSecond(burst.relay.decisionsPerSecond), ratio(burst.relay.decisionsPerSecond, burst.server.decisionsPerSecond), `${relay} (ratio: how many times slower)`],
     ['routing decisions/s, first → last offer', perSecond(burst.server.routerDecisionsPerSecond), '', '', ''],
     row('burst: first message → agent desktop p50 / p99', burst.server.latency, burst.relay.latency),
@@ -633,7 +651,7 @@ export function renderInboxLoadTable(r: InboxLoadResult): string {
     '',
     `not on their agent's desktop when each phase's wait ended (lost, or later than 6–15 s): server ${lostServer} (opening ${opening.server.lost}, steady ${steady.server.lost}, burst ${burst.server.lost}), relay ${lostRelay}` +
       `${lostServer === 0 ? ' — every customer message reached its agent' : ' — NOT ALL DELIVERED'}; refused or unanswered sends: server ${refusedServer}, relay ${opening.relay.refused + steady.relay.refused + burst.relay.refused}`,
-    `queued → offered (server clock): opening p50 ${ms(opening.server.queueWait.p50)} / p99 ${ms(opening.server.queueWait.p99)}, ` +
+    `after the opening the desktops kept pulling for another ${ms(r.catchUpAfterOpeningMs)} (the steady traffic starts after that); queued → offered (server clock): opening p50 ${ms(opening.server.queueWait.p50)} / p99 ${ms(opening.server.queueWait.p99)}, ` +
       `steady (${s.newConversations} new QQ conversations) p50 ${ms(s.queueWait.p50)} / p99 ${ms(s.queueWait.p99)}, burst p50 ${ms(burst.server.queueWait.p50)} / p99 ${ms(burst.server.queueWait.p99)}`,
     `burst: all first messages on their desktops after ${ms(burst.server.allReachedMs)}, all accepted after ${ms(burst.server.allAcceptedMs)}; ` +
       `accepts over the run: ${r.desktops.acceptsApplied} applied, ${r.desktops.acceptsRefused} refused`,

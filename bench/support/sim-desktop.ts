@@ -35,11 +35,14 @@ export interface DesktopCounters {
 export class SimDesktop {
   readonly counters: DesktopCounters = { notices: 0, pulls: 0, pages: 0, changes: 0, errors: 0 }
   readonly firstErrors: string[] = []
+  /** performance.now() of the last page received: the bench waits for the desktops to go quiet between phases. */
+  lastPageAt = 0
   private cursor = 0
   private running: Promise<void> | null = null
   private again = false
   private readonly conversations = new Map<string, ConversationRecord>()
   private readonly acceptSent = new Set<string>()
+  private accepting = 0
 
   constructor(
     readonly index: number,
@@ -82,6 +85,11 @@ export class SimDesktop {
     if (!result.ok) throw new Error(`agentState:set ready refused for ${this.agentId}: ${result.error.code}`)
   }
 
+  /** A pull or an accept is waiting for the server. */
+  get busy(): boolean {
+    return this.running !== null || this.accepting > 0
+  }
+
   get ownedConversations(): number {
     let n = 0
     for (const c of this.conversations.values()) if (c.assignedAgentId === this.agentId) n++
@@ -100,6 +108,7 @@ export class SimDesktop {
         continue
       }
       this.counters.pages++
+      this.lastPageAt = performance.now()
       this.apply(page.changes as SyncChange[], performance.now())
       this.cursor = page.cursor
       if (!page.hasMore) return
@@ -131,6 +140,7 @@ export class SimDesktop {
 
   private async accept(conversationId: string): Promise<void> {
     this.acceptSent.add(conversationId)
+    this.accepting++
     const op = { id: randomUUID(), type: 'conversation.accept', payload: { conversationId }, createdAt: Date.now() }
     try {
       const result = (await this.socket.timeout(ACK_TIMEOUT_MS).emitWithAck('sync:push', { ops: [op] })) as Result<{ results: OperationResult[] }>
@@ -141,6 +151,8 @@ export class SimDesktop {
       this.observer.accepted(conversationId, this.index, applied, performance.now())
     } catch (err) {
       this.fail(`accept: ${err instanceof Error ? err.message : String(err)}`)
+    } finally {
+      this.accepting--
     }
   }
 
