@@ -5,8 +5,8 @@
  * the same scroll with no updates, a plain static page of 10,000 rows in the same browser, and
  * opening a conversation of 5 messages.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { cpus, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import { chromium, type Browser, type Page } from '@playwright/test'
@@ -14,6 +14,7 @@ import { createRandom } from '../src/server/seed/random'
 import { percentile, summarize, type Summary } from './stats'
 import { readyLine, spawnTsChild, type BenchChild } from './support/child'
 import { onCleanup } from './support/cleanup'
+import { coresUsed, sampleProcess, type ProcSample } from './support/proc-usage'
 import { followUpText, RENDER_AGENT, RENDER_PASSWORD, seedRendererCentre, type RendererCentre } from './support/inbox-renderer-seed'
 
 export interface InboxRendererOptions {
@@ -50,7 +51,14 @@ export interface FrameStats {
   longAnimationFrames: number | null
   /** Frames on which a row still showed its placeholder (its page of 100 not read yet). */
   placeholderFrames: number
+  /** Scroll stopped at the bottom → every row on screen filled (the list catching up with its page reads), median of the runs. */
+  settleMs: number
   pxPerSecond: number
+  /** Cores busy during the scrolls (1 = one core all the time): the central server, the web host, and the whole machine (everything, other sessions included). */
+  cpu: { server: number; webHost: number; machine: number }
+  /** Per frame: style and layout forced by setting scrollTop (the work the frame's DOM changes caused), p50 and p95. */
+  layoutP50: number
+  layoutP95: number
 }
 
 export interface OpenStats {
@@ -131,12 +139,15 @@ function waitFor(page: Page, condition: string, what: string, timeoutMs: number)
 }
 
 interface ScrollSample {
+  cpu?: { server: number; webHost: number; machine: number }
   deltas: number[]
+  layout: number[]
   longFrames: number[]
   placeholderFrames: number
   rowUpdates: number
   distance: number
   ms: number
+  settleMs: number
 }
 
 /**
@@ -150,6 +161,7 @@ function scrollScript(selector: string, durationMs: number): string {
     if (!el) { reject(new Error('nothing to scroll: ${selector}')); return }
     const distance = el.scrollHeight - el.clientHeight
     const deltas = []
+    const layout = []
     const longFrames = []
     let observer = null
     try {
@@ -168,15 +180,20 @@ function scrollScript(selector: string, durationMs: number): string {
       last = ts
       if (el.querySelector('.inbox-row--loading')) placeholderFrames++
       const progress = Math.min(1, (ts - start) / ${durationMs})
+      // Setting scrollTop needs an up-to-date layout: this is the style and layout of what changed since the last frame.
+      const before = performance.now()
       el.scrollTop = progress * distance
+      layout.push(performance.now() - before)
       if (progress < 1) { requestAnimationFrame(tick); return }
       const ms = ts - start
-      // Let the last long-animation-frame entries arrive.
-      setTimeout(() => {
-        if (observer) observer.disconnect()
+      if (observer) observer.disconnect()
+      // Stopped at the bottom: how long until every row on screen shows its conversation.
+      const settle = (now) => {
+        if (el.querySelector('.inbox-row--loading') && now - ts < 30000) { requestAnimationFrame(settle); return }
         mutations.disconnect()
-        resolve({ deltas, longFrames: observer ? longFrames : null, placeholderFrames, rowUpdates, distance, ms })
-      }, 100)
+        resolve({ deltas, layout, longFrames: observer ? longFrames : null, placeholderFrames, rowUpdates, distance, ms, settleMs: now - ts })
+      }
+      requestAnimationFrame(settle)
     }
     requestAnimationFrame(() => requestAnimationFrame(tick))
   })`
@@ -189,8 +206,31 @@ async function scrollOnce(page: Page, selector: string, durationMs: number): Pro
   return inPage<ScrollSample>(page, scrollScript(selector, durationMs))
 }
 
+/** Busy and total CPU time of the whole machine (ms, all cores), from /proc/stat. */
+function machineCpu(): { at: number; busyMs: number } | undefined {
+  try {
+    const fields = readFileSync('/proc/stat', 'utf8').split('\n')[0]!.trim().split(/\s+/).slice(1).map(Number)
+    const idle = (fields[3] ?? 0) + (fields[4] ?? 0)
+    const total = fields.slice(0, 8).reduce((a, b) => a + b, 0)
+    return { at: performance.now(), busyMs: ((total - idle) * 1000) / 100 }
+  } catch {
+    return undefined
+  }
+}
+
+/** Runs `work` and adds how busy the server, the web host and the machine were meanwhile. */
+async function withCpu(pids: { server: number | undefined; webHost: number | undefined }, work: () => Promise<ScrollSample>): Promise<ScrollSample> {
+  const before: [ProcSample | undefined, ProcSample | undefined] = [sampleProcess(pids.server), sampleProcess(pids.webHost)]
+  const machineBefore = machineCpu()
+  const sample = await work()
+  const machineAfter = machineCpu()
+  const machine = machineBefore && machineAfter ? (machineAfter.busyMs - machineBefore.busyMs) / (machineAfter.at - machineBefore.at) : Number.NaN
+  return { ...sample, cpu: { server: coresUsed(before[0], sampleProcess(pids.server)), webHost: coresUsed(before[1], sampleProcess(pids.webHost)), machine } }
+}
+
 function frameStats(samples: ScrollSample[]): FrameStats {
   const deltas = samples.flatMap((s) => s.deltas).sort((a, b) => a - b)
+  const layout = samples.flatMap((s) => s.layout).sort((a, b) => a - b)
   const dropped = deltas.reduce((sum, d) => sum + Math.max(0, Math.round(d / FRAME_MS) - 1), 0)
   const long = samples.every((s) => s.longFrames !== null) ? samples.reduce((n, s) => n + (s.longFrames?.length ?? 0), 0) : null
   const distance = samples.reduce((n, s) => n + s.distance, 0)
@@ -205,9 +245,19 @@ function frameStats(samples: ScrollSample[]): FrameStats {
     droppedShare: dropped / Math.max(1, deltas.length + dropped),
     longAnimationFrames: long,
     placeholderFrames: samples.reduce((n, s) => n + s.placeholderFrames, 0),
+    settleMs: percentile(samples.map((s) => s.settleMs).sort((a, b) => a - b), 50),
     pxPerSecond: ms > 0 ? (distance / ms) * 1000 : 0,
+    cpu: {
+      server: mean(samples.map((s) => s.cpu?.server ?? Number.NaN)),
+      webHost: mean(samples.map((s) => s.cpu?.webHost ?? Number.NaN)),
+      machine: mean(samples.map((s) => s.cpu?.machine ?? Number.NaN)),
+    },
+    layoutP50: percentile(layout, 50),
+    layoutP95: percentile(layout, 95),
   }
 }
+
+const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length)
 
 const BASELINE_NAMES = ['王先生', '李女士', '张先生', '刘女士', '陈先生', '杨女士', '赵先生', '黄女士']
 const BASELINE_SUBJECTS = ['在线客服', '宽带用户交流群', '话费答疑群', '关于本月话费账单的疑问']
@@ -379,6 +429,22 @@ async function waitAcks(server: BenchChild, count: number, timeoutMs: number): P
   }
 }
 
+/** Records the page's JavaScript CPU profile (Chrome DevTools format) until the returned function is called. */
+async function startProfile(page: Page): Promise<(dir: string) => Promise<string>> {
+  const cdp = await page.context().newCDPSession(page)
+  await cdp.send('Profiler.enable')
+  await cdp.send('Profiler.setSamplingInterval', { interval: 200 })
+  await cdp.send('Profiler.start')
+  return async (dir) => {
+    const { profile } = await cdp.send('Profiler.stop')
+    await cdp.detach()
+    mkdirSync(dir, { recursive: true })
+    const file = join(dir, `inbox-renderer-${Date.now()}.cpuprofile`)
+    writeFileSync(file, JSON.stringify(profile))
+    return file
+  }
+}
+
 async function startServer(root: string, dbFile: string): Promise<{ child: BenchChild; url: string }> {
   const child = spawnTsChild(join(root, 'bench', 'support', 'server-child.ts'), {
     name: 'central server (renderer bench)',
@@ -405,8 +471,9 @@ async function startWebHost(root: string, serverUrl: string): Promise<{ child: B
 export async function runInboxRenderer(options: InboxRendererOptions): Promise<InboxRendererResult> {
   const { root, log } = options
   const conversations = options.conversations ?? 10_000
-  const scrollMs = options.scrollMs ?? 6_000
-  const rounds = options.rounds ?? 2
+  const scrollMs = options.scrollMs ?? Number(process.env.BENCH_RENDERER_SCROLL_MS ?? 6_000)
+  const rounds = options.rounds ?? Number(process.env.BENCH_RENDERER_ROUNDS ?? 2)
+  const profileDir = process.env.BENCH_RENDERER_PROFILE_DIR
   const perSecond = options.updatesPerSecond ?? 50
   const openRuns = options.openRuns ?? 5
 
@@ -458,14 +525,17 @@ export async function runInboxRenderer(options: InboxRendererOptions): Promise<I
 
     const unreadOnScreen = () => inPage<number>(page, `Number(document.querySelector('[data-testid="inbox-unread"]')?.dataset.count ?? -1)`)
     const unreadBefore = await unreadOnScreen()
+    const pids = { server: server.child.process.pid, webHost: host.child.process.pid }
     const samples = { plainList: [] as ScrollSample[], quiet: [] as ScrollSample[], updating: [] as ScrollSample[] }
     for (let round = 0; round < rounds; round++) {
       await baselinePage.bringToFront()
-      samples.plainList.push(await scrollOnce(baselinePage, '#list', scrollMs))
+      samples.plainList.push(await withCpu(pids, () => scrollOnce(baselinePage, '#list', scrollMs)))
       await page.bringToFront()
-      samples.quiet.push(await scrollOnce(page, LIST, scrollMs))
+      samples.quiet.push(await withCpu(pids, () => scrollOnce(page, LIST, scrollMs)))
       driver.start()
-      samples.updating.push(await scrollOnce(page, LIST, scrollMs))
+      const stopProfile = profileDir && round === 0 ? await startProfile(page) : undefined
+      samples.updating.push(await withCpu(pids, () => scrollOnce(page, LIST, scrollMs)))
+      if (stopProfile) log(`renderer bench: CPU profile of the page during the first updating scroll: ${await stopProfile(profileDir!)}`)
       driver.finishRun()
       const [b, q, u] = [samples.plainList, samples.quiet, samples.updating].map((list) => frameStats([list.at(-1)!]))
       log(`renderer bench: round ${round + 1}/${rounds}: frame p95 plain list ${b!.p95.toFixed(1)} ms, inbox ${q!.p95.toFixed(1)} ms, with ${perSecond} updates/s ${u!.p95.toFixed(1)} ms`)
@@ -547,17 +617,18 @@ export async function runInboxRenderer(options: InboxRendererOptions): Promise<I
 export function renderInboxRendererTable(r: InboxRendererResult): string {
   const ms = (v: number) => `${v.toFixed(1)} ms`
   const row = (label: string, f: FrameStats, base?: FrameStats) =>
-    `  ${label.padEnd(30)} ${ms(f.p50).padStart(9)} ${ms(f.p95).padStart(9)} ${ms(f.p99).padStart(9)} ${ms(f.max).padStart(9)}  ${String(f.dropped).padStart(5)} (${(f.droppedShare * 100).toFixed(1)}%)  ${String(f.longAnimationFrames ?? '–').padStart(4)}  ${String(f.placeholderFrames).padStart(5)}` +
+    `  ${label.padEnd(30)} ${ms(f.p50).padStart(9)} ${ms(f.p95).padStart(9)} ${ms(f.p99).padStart(9)} ${ms(f.max).padStart(9)}  ${String(f.dropped).padStart(5)} (${(f.droppedShare * 100).toFixed(1)}%)  ${String(f.longAnimationFrames ?? '–').padStart(4)}  ${String(f.placeholderFrames).padStart(5)}  ${f.layoutP50.toFixed(1).padStart(5)} /${f.layoutP95.toFixed(1).padStart(5)}  ${f.settleMs.toFixed(0).padStart(6)}` +
     (base ? `   p95 ×${(f.p95 / base.p95).toFixed(2)}` : '')
   const { scroll, updates, open } = r
   return [
     `Inbox renderer: ${r.conversations} conversations in the web host (Chromium ${r.viewport.width}×${r.viewport.height} list), scrolled top to bottom in ${(scroll.scrollMs / 1000).toFixed(0)} s (${Math.round(scroll.quiet.pxPerSecond / 100)} rows/s), ${scroll.rounds} rounds`,
-    `  ${'frame interval'.padEnd(30)} ${'p50'.padStart(9)} ${'p95'.padStart(9)} ${'p99'.padStart(9)} ${'max'.padStart(9)}  dropped        LoAF  placeholder frames`,
+    `  ${'frame interval'.padEnd(30)} ${'p50'.padStart(9)} ${'p95'.padStart(9)} ${'p99'.padStart(9)} ${'max'.padStart(9)}  dropped        LoAF  placeh.  layout p50/p95 ms  settle ms`,
     row('baseline: plain JS virtual list', scroll.plainList),
     row('inbox, no updates', scroll.quiet, scroll.plainList),
     row(`inbox, ${updates.perSecond} updates/s`, scroll.updating, scroll.plainList),
     ...(scroll.staticDom ? [row('ref.: 10,000 static DOM rows ×1', scroll.staticDom, scroll.plainList)] : []),
     `  updating vs no updates: p95 ×${(scroll.updating.p95 / scroll.quiet.p95).toFixed(2)}; updates filed ${updates.filed}/${updates.sent} (Inbox.receive p50 ${ms(updates.receiveMs.p50)}, p99 ${ms(updates.receiveMs.p99)}), unread changes seen on screen rows ${updates.rowUpdatesSeen}`,
+    `  cores busy during the scrolls (server / web host / whole machine): ${[scroll.plainList, scroll.quiet, scroll.updating].map((f, i) => `${['baseline', 'no updates', 'updates'][i]} ${f.cpu.server.toFixed(2)} / ${f.cpu.webHost.toFixed(2)} / ${f.cpu.machine.toFixed(2)}`).join(', ')} (of ${cpus().length})`,
     `Open a conversation (click → its last message rendered in view), median of ${open.big.samples.length}`,
     `  ${open.big.total} messages (newest ${open.big.shown} shown)   ${ms(open.big.summary.p50).padStart(9)}  (min ${ms(open.big.summary.min)}, max ${ms(open.big.summary.max)})`,
     `  baseline: ${open.small.total} messages          ${ms(open.small.summary.p50).padStart(9)}  (min ${ms(open.small.summary.min)}, max ${ms(open.small.summary.max)})   ratio ${(open.big.summary.p50 / open.small.summary.p50).toFixed(2)}`,
