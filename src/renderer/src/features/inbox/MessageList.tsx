@@ -1,3 +1,4 @@
+import type { TFunction } from 'i18next'
 import { memo, useLayoutEffect, useMemo, useRef, useState } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { ConversationRecord } from '../../../../shared/domain/conversations'
@@ -66,6 +67,7 @@ export function MessageList({ conversation, messages, onQuote, onResend }: Messa
       {messages.length === 0 && <p className="list-placeholder">{t('inbox.noMessages')}</p>}
       {messages.map((message) => (
         <MessageItem
+          t={t}
           key={message.id}
           message={message}
           channel={conversation.channel}
@@ -79,6 +81,8 @@ export function MessageList({ conversation, messages, onQuote, onResend }: Messa
 }
 
 interface MessageItemProps {
+  /** The list's: 200 messages mount at once when a conversation opens, and each useTranslation mount copies the i18next instance (see inbox-bits.tsx). */
+  t: TFunction
   message: MessageView
   channel: ConversationRecord['channel']
   quoted: MessageView | null
@@ -86,8 +90,7 @@ interface MessageItemProps {
   onResend(message: MessageView): void
 }
 
-const MessageItem = memo(function MessageItem({ message, channel, quoted, onQuote, onResend }: MessageItemProps) {
-  const { t } = useTranslation()
+const MessageItem = memo(function MessageItem({ t, message, channel, quoted, onQuote, onResend }: MessageItemProps) {
   const time = (
     <time className="message-time" dateTime={new Date(message.createdAt).toISOString()}>
       {formatWhen(message.createdAt)}
@@ -153,13 +156,12 @@ const MessageItem = memo(function MessageItem({ message, channel, quoted, onQuot
           </ul>
         )}
       </div>
-      {message.delivery && <MessageDelivery message={message} onResend={onResend} />}
+      {message.delivery && <MessageDelivery t={t} message={message} onResend={onResend} />}
     </article>
   )
 })
 
-function MessageDelivery({ message, onResend }: { message: MessageView; onResend(message: MessageView): void }) {
-  const { t } = useTranslation()
+function MessageDelivery({ t, message, onResend }: { t: TFunction; message: MessageView; onResend(message: MessageView): void }) {
   const delivery = message.delivery!
   return (
     <footer className={`message-delivery message-delivery--${delivery}`} data-testid="message-delivery" data-delivery={delivery}>
