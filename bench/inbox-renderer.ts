@@ -568,6 +568,12 @@ export async function runInboxRenderer(options: InboxRendererOptions): Promise<I
     const open = (c: RendererCentre['big'], shown: number) => inPage<number>(page, openScript(c.id, c.lastMessageId, shown))
     await open(centre.big, bigShown)
     await open(centre.small, smallShown)
+    if (profileDir) {
+      const stopProfile = await startProfile(page)
+      await open(centre.big, bigShown)
+      log(`renderer bench: CPU profile of the page opening ${centre.big.messages} messages: ${await stopProfile(profileDir)}`)
+      await open(centre.small, smallShown)
+    }
     const bigSamples: number[] = []
     const smallSamples: number[] = []
     for (let i = 0; i < openRuns; i++) {

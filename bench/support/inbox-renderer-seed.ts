@@ -107,14 +107,14 @@ export interface RendererSeedOptions {
 
 type ConversationRow = ConversationsTable
 
-function conversationRow(random: Random, now: number, i: number, status: 'open' | 'queued', forceTier?: string): ConversationRow {
-  const channel = random.weighted([
+function conversationRow(random: Random, now: number, i: number, status: 'open' | 'queued', force: { tier?: string; channel?: ConversationRow['channel'] } = {}): ConversationRow {
+  const channel = force.channel ?? random.weighted([
     ['chat', 60],
     ['qq', 25],
     ['email', 15],
   ] as const)
   const person = randomPersonName(random)
-  const tier = forceTier ?? random.weighted(TIERS)
+  const tier = force.tier ?? random.weighted(TIERS)
   const id = randomUUID()
   let identity: Pick<ConversationRow, 'identity_kind' | 'identity_value' | 'identity_name' | 'thread_key' | 'subject' | 'meta'>
   if (channel === 'chat') {
@@ -235,8 +235,8 @@ export async function seedRendererCentre(options: RendererSeedOptions): Promise<
     await db.insertInto('agent_skills').values({ agent_id: RENDER_AGENT.id, skill_group_id: RENDER_SKILL, level: 1 }).execute()
 
     // The two conversations that get opened: 钻 tier and due first, so they stay the top rows.
-    const big = { ...conversationRow(random, now, 0, 'open', '钻'), channel: 'chat' as const, unread: 0 }
-    const small = { ...conversationRow(random, now, 1, 'open', '钻'), channel: 'chat' as const, unread: 0 }
+    const big = { ...conversationRow(random, now, 0, 'open', { tier: '钻', channel: 'chat' }), unread: 0 }
+    const small = { ...conversationRow(random, now, 1, 'open', { tier: '钻', channel: 'chat' }), unread: 0 }
     big.first_response_due_at = now + 30 * 60_000
     small.first_response_due_at = now + 31 * 60_000
     big.first_responded_at = null
