@@ -633,7 +633,7 @@ export function renderInboxRendererTable(r: InboxRendererResult): string {
     row('inbox, no updates', scroll.quiet, scroll.plainList),
     row(`inbox, ${updates.perSecond} updates/s`, scroll.updating, scroll.plainList),
     ...(scroll.staticDom ? [row('ref.: 10,000 static DOM rows ×1', scroll.staticDom, scroll.plainList)] : []),
-    `  updating vs no updates: p95 ×${(scroll.updating.p95 / scroll.quiet.p95).toFixed(2)}; updates filed ${updates.filed}/${updates.sent} (Inbox.receive p50 ${ms(updates.receiveMs.p50)}, p99 ${ms(updates.receiveMs.p99)}), unread changes seen on screen rows ${updates.rowUpdatesSeen}`,
+    `  updating vs no updates: p95 ×${(scroll.updating.p95 / scroll.quiet.p95).toFixed(2)}; updates filed ${updates.filed}/${updates.sent} (Inbox.receive p50 ${ms(updates.receiveMs.p50)}, p99 ${ms(updates.receiveMs.p99)}); the unread total on screen ${updates.screenCaughtUpMs === null ? 'did NOT catch up' : `had them all ${ms(updates.screenCaughtUpMs)} after the last was sent`}`,
     `  cores busy during the scrolls (server / web host / whole machine): ${[scroll.plainList, scroll.quiet, scroll.updating].map((f, i) => `${['baseline', 'no updates', 'updates'][i]} ${f.cpu.server.toFixed(2)} / ${f.cpu.webHost.toFixed(2)} / ${f.cpu.machine.toFixed(2)}`).join(', ')} (of ${cpus().length})`,
     `Open a conversation (click → its last message rendered in view), median of ${open.big.samples.length}`,
     `  ${open.big.total} messages (newest ${open.big.shown} shown)   ${ms(open.big.summary.p50).padStart(9)}  (min ${ms(open.big.summary.min)}, max ${ms(open.big.summary.max)})`,
