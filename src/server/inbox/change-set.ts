@@ -1,7 +1,7 @@
 import type { Transaction } from 'kysely'
 import type { Database, SyncedEntity } from '../db/schema'
 import { EVERYONE, recordChange } from '../sync/change-log'
-import { conversationScopes } from './conversation-scopes'
+import { SKILL_PREFIX, conversationScopes } from './conversation-scopes'
 
 /**
  * Collects the synced records a transaction touched and logs them at its end: the change log
@@ -44,7 +44,11 @@ export class ChangeSet {
     }
     const notify = new Set<string>()
     for (const { entity, id, conversationId } of this.entries.values()) {
-      const scopes = conversationId ? [...(scopesOf.get(conversationId) ?? this.before.get(conversationId) ?? [EVERYONE])] : [EVERYONE]
+      let scopes = conversationId ? [...(scopesOf.get(conversationId) ?? this.before.get(conversationId) ?? [EVERYONE])] : [EVERYONE]
+      // A queue's agents see the waiting conversation (with its preview) but not every message in
+      // it: those reach the agent it is offered to (relogged then). Sending each message of each
+      // queued chat to a whole skill group was most of the server's work under load (bench).
+      if (entity === 'message') scopes = scopes.filter((scope) => !scope.startsWith(SKILL_PREFIX))
       for (const scope of scopes) notify.add(scope)
       await recordChange(trx, entity, id, false, at, scopes)
     }

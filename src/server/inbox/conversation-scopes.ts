@@ -3,7 +3,7 @@ import type { ConversationsTable } from '../db/schema'
 /**
  * The change-log scopes of a conversation (see migration 003): who must hear of its changes.
  * Leads and admins ('sup') always; the agent who has it or is offered it; while it waits in a
- * queue, everyone with that skill. Must cover at least everyone `canSeeConversation` lets see it.
+ * queue, everyone with that skill (the conversation record only, not its messages: see ChangeSet).
  */
 export function conversationScopes(row: Pick<ConversationsTable, 'assigned_agent_id' | 'status' | 'skill_group_id'>): string[] {
   const scopes = [SUPERVISORS]
@@ -14,4 +14,5 @@ export function conversationScopes(row: Pick<ConversationsTable, 'assigned_agent
 
 export const SUPERVISORS = 'sup'
 export const agentScope = (agentId: string): string => `agent:${agentId}`
-export const skillScope = (skillGroupId: string): string => `skill:${skillGroupId}`
+export const SKILL_PREFIX = 'skill:'
+export const skillScope = (skillGroupId: string): string => `${SKILL_PREFIX}${skillGroupId}`

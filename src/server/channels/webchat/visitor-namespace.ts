@@ -139,10 +139,11 @@ export function attachVisitorNamespace(
     }
   }
 
-  async function sendStatus(socket: VisitorSocket, site: WebchatSite): Promise<void> {
+  /** `available` may be given when many visitors of one site are told at once (it is the same for all). */
+  async function sendStatus(socket: VisitorSocket, site: WebchatSite, available?: Promise<boolean>): Promise<void> {
     try {
       const [agentsAvailable, queuePosition] = await Promise.all([
-        store.agentsAvailable(site.skillGroupId, deps.isOnline),
+        available ?? store.agentsAvailable(site.skillGroupId, deps.isOnline),
         store.queuePosition(socket.data.visitorId),
       ])
       socket.emit('status', { agentsAvailable, queuePosition })
@@ -225,11 +226,19 @@ export function attachVisitorNamespace(
   async function broadcastStatus(): Promise<void> {
     const sockets = (await nsp.fetchSockets()) as unknown as VisitorSocket[]
     const sites = new Map<string, WebchatSite | null>()
+    // Whether anyone can answer is asked once per skill group per broadcast, not once per visitor.
+    const availability = new Map<string, Promise<boolean>>()
     for (const socket of sockets) {
       if (!socket.data?.siteKey) continue
       if (!sites.has(socket.data.siteKey)) sites.set(socket.data.siteKey, await store.site(socket.data.siteKey))
       const site = sites.get(socket.data.siteKey)
-      if (site) await sendStatus(socket, site)
+      if (!site) continue
+      let available = availability.get(site.skillGroupId)
+      if (!available) {
+        available = store.agentsAvailable(site.skillGroupId, deps.isOnline)
+        availability.set(site.skillGroupId, available)
+      }
+      await sendStatus(socket, site, available)
     }
   }
 
@@ -248,7 +257,7 @@ export function attachVisitorNamespace(
     statusTimer = setTimeout(() => {
       statusTimer = null
       void broadcastStatus().catch((err: unknown) => deps.log.warn({ err }, 'visitor status broadcast failed'))
-    }, 250)
+    }, 1_000)
     statusTimer.unref()
   }
 
