@@ -6,9 +6,10 @@ export type Role = z.infer<typeof RoleSchema>
 
 /**
  * The agent states of the seeds (002 篇7 §3.3): 示闲, 示忙 with a reason, 话后处理, 离席, 签出.
- * `signed_out` is also what a lead's force-sign-out (强制签出) sets.
+ * `signed_out` is also what a lead's force-sign-out (强制签出) sets. `on_call` (通话中) is set by
+ * the softphone, not chosen: the state follows the phone so routing leaves the agent alone.
  */
-export const agentStates = ['ready', 'not_ready', 'after_call_work', 'away', 'signed_out'] as const
+export const agentStates = ['ready', 'not_ready', 'on_call', 'after_call_work', 'away', 'signed_out'] as const
 export const AgentStateSchema = z.enum(agentStates)
 export type AgentStateName = z.infer<typeof AgentStateSchema>
 

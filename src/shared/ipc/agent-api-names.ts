@@ -48,6 +48,24 @@ export const AGENT_API_METHODS = [
   'inbox.createCustomer',
   'inbox.cannedResponses',
   'inbox.dispositionCodes',
+  'phone.get',
+  'phone.configure',
+  'phone.dial',
+  'phone.answer',
+  'phone.decline',
+  'phone.hangup',
+  'phone.mute',
+  'phone.hold',
+  'phone.dtmf',
+  'phone.transfer',
+  'phone.consult',
+  'phone.completeTransfer',
+  'phone.conference',
+  'phone.wrapUp',
+  'phone.callLog',
+  'phone.attachMedia',
+  'phone.mediaReply',
+  'phone.mediaEvent',
 ] as const
 
 export const AGENT_API_EVENTS = [
@@ -60,6 +78,8 @@ export const AGENT_API_EVENTS = [
   'data.changed',
   'kb.signoffsPending',
   'inbox.alert',
+  'phone.changed',
+  'phone.media',
 ] as const
 
 export type AgentApiMethodName = (typeof AGENT_API_METHODS)[number]

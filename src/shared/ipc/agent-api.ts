@@ -55,6 +55,8 @@ import {
   TransferInputSchema,
 } from './inbox-views'
 import { DispositionCodeRecordSchema, InboxAlertSchema, TransferTargetsSchema } from '../domain/conversations'
+import { CallRecordSchema, CallViewSchema, PhoneSnapshotSchema, SipAccountInputSchema } from '../domain/phone'
+import { AttachMediaInputSchema, MediaEventInputSchema, MediaReplyInputSchema, MediaRequestEnvelopeSchema } from './phone-media'
 
 export const connectionStatuses = ['offline', 'connecting', 'online', 'reconnecting'] as const
 export const ConnectionStatusSchema = z.object({
@@ -92,6 +94,9 @@ export const AppInfoSchema = z.object({
 
 const Empty = z.object({}).strict().optional()
 const ById = z.object({ id: z.string().min(1).max(64) }).strict()
+const CallId = z.object({ callId: z.string().min(1).max(64) }).strict()
+/** What the agent typed or clicked to call: checked and normalised by the phone (letters refused). */
+const DialTarget = z.string().trim().min(1).max(64)
 
 export const agentApiMethods = {
   'app.info': { input: Empty, output: AppInfoSchema },
@@ -144,6 +149,39 @@ export const agentApiMethods = {
   'inbox.createCustomer': { input: CreateCustomerInputSchema, output: CustomerCardSchema },
   'inbox.cannedResponses': { input: CannedResponsesInputSchema, output: z.array(CannedResponseViewSchema) },
   'inbox.dispositionCodes': { input: Empty, output: z.array(DispositionCodeRecordSchema) },
+  // The softphone (main owns the SIP user agent and every call; see shared/domain/phone.ts).
+  'phone.get': { input: Empty, output: PhoneSnapshotSchema },
+  /** Saves the SIP account (the password sealed with the OS secret store) and registers with it. */
+  'phone.configure': { input: SipAccountInputSchema, output: PhoneSnapshotSchema },
+  'phone.dial': { input: z.object({ target: DialTarget, customerId: z.string().min(1).max(64).optional() }).strict(), output: CallViewSchema },
+  'phone.answer': { input: CallId, output: CallViewSchema },
+  'phone.decline': { input: CallId, output: CallViewSchema },
+  'phone.hangup': { input: CallId, output: CallViewSchema },
+  'phone.mute': { input: z.object({ callId: z.string().min(1).max(64), muted: z.boolean() }).strict(), output: CallViewSchema },
+  'phone.hold': { input: z.object({ callId: z.string().min(1).max(64), held: z.boolean() }).strict(), output: CallViewSchema },
+  'phone.dtmf': {
+    input: z.object({ callId: z.string().min(1).max(64), tones: z.string().regex(/^[0-9*#A-Da-d]{1,32}$/), via: z.enum(['rfc4733', 'info']).default('rfc4733') }).strict(),
+    output: CallViewSchema,
+  },
+  /** Blind transfer (REFER): the call leaves this desktop once the far side accepts. */
+  'phone.transfer': { input: z.object({ callId: z.string().min(1).max(64), target: DialTarget }).strict(), output: CallViewSchema },
+  /** Attended transfer, step 1: hold the call and dial the target for a consultation. */
+  'phone.consult': { input: z.object({ callId: z.string().min(1).max(64), target: DialTarget }).strict(), output: CallViewSchema },
+  /** Attended transfer, step 2: connect the held call to the consulted party (REFER with Replaces). */
+  'phone.completeTransfer': { input: z.object({ consultCallId: z.string().min(1).max(64) }).strict(), output: CallViewSchema },
+  /** Join the held call and its consultation into a three-party conference mixed on this desktop. */
+  'phone.conference': { input: z.object({ consultCallId: z.string().min(1).max(64) }).strict(), output: PhoneSnapshotSchema },
+  /** Ends after-call work with a disposition and notes; `ready` false stays not ready. */
+  'phone.wrapUp': {
+    input: z.object({ callId: z.string().min(1).max(64), disposition: z.string().min(1).max(32).nullable(), note: z.string().max(5_000).default(''), ready: z.boolean().default(true) }).strict(),
+    output: PhoneSnapshotSchema,
+  },
+  /** The call log from the local cache, newest first. */
+  'phone.callLog': { input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict().optional(), output: z.array(CallRecordSchema) },
+  // The media port (shared/ipc/phone-media.ts): only the renderer acting as media engine calls these.
+  'phone.attachMedia': { input: AttachMediaInputSchema, output: PhoneSnapshotSchema },
+  'phone.mediaReply': { input: MediaReplyInputSchema, output: z.null() },
+  'phone.mediaEvent': { input: MediaEventInputSchema, output: z.null() },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export type AgentApiMethod = keyof typeof agentApiMethods
@@ -163,6 +201,9 @@ export const agentApiEvents = {
   'kb.signoffsPending': z.array(PendingSignoffSchema),
   /** A routing or SLA alarm from the server: an offer timed out, an SLA was breached, a reply failed. */
   'inbox.alert': InboxAlertSchema,
+  'phone.changed': PhoneSnapshotSchema,
+  /** A request for the media engine (the renderer whose mediaId it carries). */
+  'phone.media': MediaRequestEnvelopeSchema,
 } as const
 
 export type AgentApiEvent = keyof typeof agentApiEvents

@@ -31,7 +31,7 @@ import { applyChanges, getCursor, resetSyncedData } from './sync-apply'
 import { z } from 'zod'
 
 const SUMMARY_TEXT = 40
-const STATE_NAMES: Record<AgentStateName, string> = { ready: '示闲', not_ready: '示忙', after_call_work: '话后处理', away: '离席', signed_out: '签出' }
+const STATE_NAMES: Record<AgentStateName, string> = { ready: '示闲', not_ready: '示忙', on_call: '通话中', after_call_work: '话后处理', away: '离席', signed_out: '签出' }
 
 function shorten(text: string): string {
   const chars = Array.from(text.replace(/\s+/g, ' ').trim())

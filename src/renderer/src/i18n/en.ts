@@ -78,6 +78,7 @@ export const en: Messages = {
     states: {
       ready: 'Ready',
       not_ready: 'Not ready',
+      on_call: 'On a call',
       after_call_work: 'After-call work',
       away: 'Away',
       signed_out: 'Signed out',

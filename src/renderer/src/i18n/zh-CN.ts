@@ -81,6 +81,7 @@ export const zhCN = {
     states: {
       ready: '示闲',
       not_ready: '示忙',
+      on_call: '通话中',
       after_call_work: '话后处理',
       away: '离席',
       signed_out: '签出',
