@@ -13,6 +13,8 @@ export const errorCodes = [
   'conflict',
   'offline',
   'timeout',
+  /** A part the action needs is not there right now (no audio engine, the phone not registered). */
+  'unavailable',
   'internal',
 ] as const
 

@@ -16,6 +16,7 @@ const statusByCode: Record<ErrorCode, number> = {
   conflict: 409,
   offline: 503,
   timeout: 504,
+  unavailable: 503,
   internal: 500,
 }
 

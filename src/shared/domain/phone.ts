@@ -89,6 +89,8 @@ export const CallViewSchema = z.object({
   conferenced: z.boolean(),
   /** Digits sent during the call, for the agent to see what they keyed. */
   dtmfSent: z.string(),
+  /** Digits the far side sent by SIP INFO (RFC 4733 tones are heard, not signalled). */
+  dtmfReceived: z.string(),
 })
 export type CallView = z.infer<typeof CallViewSchema>
 
