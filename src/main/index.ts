@@ -12,6 +12,8 @@ import type { AppOrigin } from './platform/security-policy'
 import { osSecretCipher } from './platform/secret-cipher'
 import { acquireSingleInstance } from './platform/single-instance'
 import { createMainWindow, installSecurity } from './platform/window'
+import { keepMediaWindowOpen } from './platform/media-window'
+import { registerPhoneHotkeys } from './platform/phone-hotkeys'
 
 /** How long quitting waits for the services to shut down cleanly. */
 const DISPOSE_TIMEOUT_MS = 5000
@@ -19,6 +21,8 @@ const DISPOSE_TIMEOUT_MS = 5000
 let mainWindow: BrowserWindow | null = null
 let services: MainServices | null = null
 let unregisterIpc: (() => void) | null = null
+let closeMediaWindow: (() => void) | null = null
+let unregisterHotkeys: (() => void) | null = null
 let quitting: 'no' | 'disposing' | 'done' = 'no'
 
 const origin: AppOrigin = {
@@ -32,6 +36,8 @@ function openMainWindow(): void {
   const win = createMainWindow({ preloadPath, origin })
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = null
+    // The hidden media window keeps window-all-closed from firing: the main window decides.
+    if (process.platform !== 'darwin' && quitting === 'no') app.quit()
   })
   mainWindow = win
 }
@@ -52,10 +58,16 @@ async function start(): Promise<void> {
   }
   services = started
   unregisterIpc = registerAgentApiIpc(started, origin)
+  closeMediaWindow = keepMediaWindowOpen({ preloadPath, origin })
+  unregisterHotkeys = registerPhoneHotkeys(started)
   openMainWindow()
 }
 
 async function shutdown(): Promise<void> {
+  unregisterHotkeys?.()
+  unregisterHotkeys = null
+  closeMediaWindow?.()
+  closeMediaWindow = null
   unregisterIpc?.()
   unregisterIpc = null
   const running = services
@@ -88,7 +100,7 @@ if (!acquireSingleInstance(() => mainWindow)) {
 
   app.on('activate', () => {
     // macOS: clicking the dock icon with no window open brings one back.
-    if (services && BrowserWindow.getAllWindows().length === 0) openMainWindow()
+    if (services && !mainWindow) openMainWindow()
   })
 
   app.on('window-all-closed', () => {
