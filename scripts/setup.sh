@@ -14,6 +14,10 @@ if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
   # Email tests run a real IMAP server (Dovecot) from a config file of their own.
   command -v dovecot >/dev/null || need+=(dovecot-imapd)
+  # Softphone tests run a real SIP registrar (Kamailio, resources/kamailio); WebSocket is a separate package.
+  # (/usr/sbin is not on a normal user's PATH.)
+  { { [ -x /usr/sbin/kamailio ] || command -v kamailio >/dev/null; } && ls /usr/lib/*/kamailio/modules/websocket.so >/dev/null 2>&1; } \
+    || need+=(kamailio kamailio-websocket-modules)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 if [ ${#need[@]} -gt 0 ]; then
