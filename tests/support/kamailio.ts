@@ -147,7 +147,7 @@ export async function startKamailio(options: KamailioOptions = {}): Promise<Kama
     })
     failed.catch(() => undefined)
     child = proc
-    if (proc.pid) watchdog = guard(proc.pid)
+    if (proc.pid) watchdog = guard(proc.pid, dir)
     try {
       await Promise.race([answering(wsPort), failed])
     } catch (error) {
@@ -253,10 +253,12 @@ function groupAlive(group: number): boolean {
 
 /**
  * A shell that waits for its stdin to close, which happens when this process dies, and then ends
- * Kamailio's process group: no registrar outlives a crashed test worker.
+ * Kamailio's process group and removes its folder: no registrar outlives a crashed test worker.
+ * (dash's kill takes no `--`; the folder is passed as $0, never parsed by the shell.)
  */
-function guard(group: number): ChildProcess {
-  const shell = spawn('sh', ['-c', `read _ ; kill -TERM -${group} 2>/dev/null; sleep 2; kill -KILL -${group} 2>/dev/null`], {
+function guard(group: number, dir: string): ChildProcess {
+  const script = `read _ ; kill -TERM -${group} 2>/dev/null; sleep 2; kill -KILL -${group} 2>/dev/null; rm -rf "$0"`
+  const shell = spawn('sh', ['-c', script, dir], {
     stdio: ['pipe', 'ignore', 'ignore'],
     detached: true,
   })
