@@ -26,12 +26,18 @@ const SIP = {
 
 type Desk = TestDesktop & { media: FakeMediaEngine }
 
-function phoneState(desk: TestDesktop, predicate: (s: PhoneSnapshot) => boolean, timeoutMs = 8_000): Promise<PhoneSnapshot> {
-  return (async () => {
-    const now = await desk.api.invoke('phone.get')
-    if (predicate(now)) return now
-    return desk.next('phone.changed', predicate, timeoutMs)
-  })()
+/** Resolves with the phone's snapshot once it matches; fails with the last one seen, to show why. */
+async function phoneState(desk: TestDesktop, predicate: (s: PhoneSnapshot) => boolean, timeoutMs = 8_000): Promise<PhoneSnapshot> {
+  let last = await desk.api.invoke('phone.get')
+  if (predicate(last)) return last
+  return desk
+    .next('phone.changed', (s) => {
+      last = s
+      return predicate(s)
+    }, timeoutMs)
+    .catch(() => {
+      throw new Error(`The phone never reached the expected state; last: ${JSON.stringify({ registration: last.registration.state, wrapUp: last.wrapUp, calls: last.calls.map((c) => [c.direction, c.state, c.remoteNumber, c.endCause, c.held, c.remoteHeld]) })}`)
+    })
 }
 
 describe.runIf(runnable)('softphone in the main process (real Kamailio, real server)', () => {
@@ -174,6 +180,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
     await b.api.invoke('phone.answer', { callId: incoming.id })
     await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
+    await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
 
     await b.api.invoke('phone.transfer', { callId: incoming.id, target: SIP.c.username })
     const atC = (await phoneState(c, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
@@ -198,6 +205,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
     await b.api.invoke('phone.answer', { callId: incoming.id })
     await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
+    await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
 
     const consult = await b.api.invoke('phone.consult', { callId: incoming.id, target: SIP.c.username })
     expect(consult.consultFor).toBe(incoming.id)
@@ -205,6 +213,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     const atC = (await phoneState(c, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
     await c.api.invoke('phone.answer', { callId: atC.id })
     await phoneState(b, (s) => s.calls.some((x) => x.id === consult.id && x.state === 'active'))
+    await phoneState(c, (s) => s.calls.some((x) => x.id === atC.id && x.state === 'active'))
 
     await b.api.invoke('phone.completeTransfer', { consultCallId: consult.id })
     // A's new leg replaces C's consultation: C talks to A, B has nothing left.

@@ -10,6 +10,10 @@ import type { AgentApiEventListener, MainServices, MainServicesOptions } from '.
 import { AgentSession } from './session/agent-session'
 import { SessionVault } from './session/session-vault'
 import { AgentWorkspace } from './workspace/agent-workspace'
+import { RendererMediaPort } from './phone/renderer-media-port'
+import { SipAccountStore } from './phone/sip-account-store'
+import { Softphone } from './phone/softphone'
+import type { StateChange } from '../../shared/domain/agent'
 
 export interface MainServicesTestOptions {
   connection?: ServerConnectionOptions
@@ -63,6 +67,40 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     if (!snapshot.agent) void closeWorkspace()
   })
 
+  async function setAgentState(change: StateChange) {
+    if (connection.isOnline) return session.setState(change)
+    await (await openWorkspace()).queueStateChange(change)
+    return session.applyOfflineState(change)
+  }
+
+  // The phone lives as long as the signed-in agent, independent of any window.
+  const mediaPort = new RendererMediaPort(
+    (envelope) => emit('phone.media', envelope),
+    () => phone.mediaChanged(),
+  )
+  const phone = new Softphone({
+    port: mediaPort,
+    accounts: new SipAccountStore(options.dataDir, options.secretCipher),
+    lookupCustomer: async (number) => {
+      const [found] = await (await openWorkspace()).lookupCustomers('phone', number).catch(() => [])
+      return found ? { id: found.id, name: found.name, tier: found.tier } : null
+    },
+    customerById: async (id) => {
+      const card = await (await openWorkspace()).getCustomer(id)
+      return card ? { id: card.customer.id, name: card.customer.name, tier: card.customer.tier } : null
+    },
+    presence: () => session.snapshot().presence,
+    setAgentState,
+    recordCall: async (record) => (await openWorkspace()).calls.record(record),
+    wrapUpSeconds: async () => (await (await openWorkspace()).settings.get()).centre['acw.durationSec'],
+    onError: (where, err) => testOptions.onInternalError?.(where, err),
+  })
+  phone.on('changed', (snapshot) => emit('phone.changed', snapshot))
+  session.on('session', (snapshot) => {
+    if (snapshot.agent) void phone.start(snapshot.agent.id).catch((err: unknown) => testOptions.onInternalError?.('phone.start', err))
+    else phone.stop()
+  })
+
   const handlers: AgentApiHandlers = {
     'app.info': async () => ({
       version: options.appVersion,
@@ -81,11 +119,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
       await closeWorkspace()
       return null
     },
-    'agentState.set': async (change) => {
-      if (connection.isOnline) return session.setState(change)
-      await (await openWorkspace()).queueStateChange(change)
-      return session.applyOfflineState(change)
-    },
+    'agentState.set': setAgentState,
     'team.list': () => session.teamList(),
     'team.forceState': (request) => session.forceState(request),
     'inbox.transferTargets': () => session.transferTargets(),
@@ -125,6 +159,33 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     'inbox.createCustomer': async (input) => (await openWorkspace()).inbox.createCustomer(input),
     'inbox.cannedResponses': async (input) => (await openWorkspace()).inbox.cannedResponses(input?.conversationId ?? null),
     'inbox.dispositionCodes': async () => (await openWorkspace()).inbox.dispositionCodes(),
+    'phone.get': async () => phone.snapshot(),
+    'phone.configure': (account) => phone.configure(account),
+    'phone.dial': ({ target, customerId }) => phone.dial(target, customerId),
+    'phone.answer': ({ callId }) => phone.answer(callId),
+    'phone.decline': ({ callId }) => phone.decline(callId),
+    'phone.hangup': ({ callId }) => phone.hangup(callId),
+    'phone.mute': ({ callId, muted }) => phone.mute(callId, muted),
+    'phone.hold': ({ callId, held }) => phone.hold(callId, held),
+    'phone.dtmf': ({ callId, tones, via }) => phone.dtmf(callId, tones, via ?? 'rfc4733'),
+    'phone.transfer': ({ callId, target }) => phone.transfer(callId, target),
+    'phone.consult': ({ callId, target }) => phone.consult(callId, target),
+    'phone.completeTransfer': ({ consultCallId }) => phone.completeTransfer(consultCallId),
+    'phone.conference': ({ consultCallId }) => phone.conference(consultCallId),
+    'phone.wrapUp': ({ callId, disposition, note, ready }) => phone.finishWrapUp(callId, disposition, note ?? '', ready ?? true),
+    'phone.callLog': async (input) => (await openWorkspace()).calls.list(input?.limit ?? 50),
+    'phone.attachMedia': async ({ mediaId }) => {
+      mediaPort.attach(mediaId)
+      return phone.snapshot()
+    },
+    'phone.mediaReply': async (reply) => {
+      mediaPort.reply(reply)
+      return null
+    },
+    'phone.mediaEvent': async (event) => {
+      mediaPort.event(event)
+      return null
+    },
   }
 
   await session.restore()
@@ -137,6 +198,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
       return () => events.off('event', wrapped)
     },
     async dispose() {
+      phone.stop()
       connection.close()
       await closeWorkspace()
       events.removeAllListeners()

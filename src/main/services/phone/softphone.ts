@@ -62,6 +62,8 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
   private readonly calls = new Map<string, Call>()
   private wrapUp: { callId: string; until: number; timer: ReturnType<typeof setTimeout> } | null = null
   private readonly endedTimers = new Set<ReturnType<typeof setTimeout>>()
+  /** Calls being placed by dial(): JsSIP announces them before ua.call() returns. */
+  private readonly placing = new Set<string>()
 
   constructor(private readonly deps: SoftphoneDeps) {
     super()
@@ -131,9 +133,13 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     }
     const customer = customerId ? await this.deps.customerById(customerId) : await this.deps.lookupCustomer(number)
     const callId = randomUUID()
-    const session = ua.call(this.targetUri(number), this.callOptions(callId)) as unknown as RTCSession
-    const call = this.track(callId, session, 'outbound', number, null, customer)
-    return call.view
+    this.placing.add(callId)
+    try {
+      const session = ua.call(this.targetUri(number), this.callOptions(callId)) as unknown as RTCSession
+      return this.track(callId, session, 'outbound', number, null, customer).view
+    } finally {
+      this.placing.delete(callId)
+    }
   }
 
   async answer(callId: string): Promise<CallView> {
@@ -294,9 +300,9 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
 
   /** Outgoing sessions we did not start ourselves: the new leg JsSIP opens when a REFER is accepted. */
   private onLocalSession(session: RTCSession): void {
-    if ([...this.calls.values()].some((c) => c.session === session)) return
     const connection = session.connection as unknown as RemotePeerConnection | undefined
     const callId = connection instanceof RemotePeerConnection ? connection.callId : randomUUID()
+    if (this.placing.has(callId) || [...this.calls.values()].some((c) => c.session === session)) return
     const number = numberFromSipUri(session.remote_identity.uri.user ?? '')
     this.track(callId, session, 'outbound', number, session.remote_identity.display_name || null, null)
     void this.deps.lookupCustomer(number).then((customer) => this.update(callId, { customer }), () => undefined)
