@@ -7,6 +7,7 @@ import * as m004 from './migrations/004-kb'
 import * as m005 from './migrations/005-qq'
 import * as m006 from './migrations/006-email'
 import * as m007 from './migrations/007-webchat'
+import * as m008 from './migrations/008-calls'
 
 /** Migrations are compiled in, in order; their names are their versions. */
 const migrations: Record<string, Migration> = {
@@ -17,6 +18,7 @@ const migrations: Record<string, Migration> = {
   '005-qq': m005,
   '006-email': m006,
   '007-webchat': m007,
+  '008-calls': m008,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

@@ -138,6 +138,7 @@ export type SyncedEntity =
   | 'canned_response'
   | 'disposition_code'
   | 'setting'
+  | 'call'
 
 /**
  * The global change log (migration 002): one row per write of a synced record, appended in the
@@ -199,11 +200,12 @@ export interface AttachmentsTable {
 
 export interface ConversationsTable {
   id: string
-  channel: 'chat' | 'qq' | 'email'
+  /** phone (migration 008): a callback item for missed calls from one number. */
+  channel: 'chat' | 'qq' | 'email' | 'phone'
   status: 'queued' | 'offered' | 'open' | 'resolved'
   thread_key: string
   subject: string
-  identity_kind: 'visitor' | 'qq' | 'email'
+  identity_kind: 'visitor' | 'qq' | 'email' | 'phone'
   identity_value: string
   identity_name: string
   customer_id: string | null
@@ -417,6 +419,31 @@ export interface WebchatFeedbackTable {
   at: number
 }
 
+/** The call log (migration 008): one row per call, written by the agent's desktop (call.log operations). */
+export interface CallsTable {
+  id: string
+  agent_id: string
+  direction: 'inbound' | 'outbound'
+  remote_number: string
+  /** Null when the call had no customer, or named one the server does not have. */
+  customer_id: string | null
+  offered_at: number
+  answered_at: number | null
+  ended_at: number
+  duration_sec: number
+  missed: number
+  end_cause: string
+  disposition: string | null
+  note: string | null
+  transferred_to: string | null
+  /** The callback conversation a missed call was filed into. */
+  conversation_id: string | null
+  /** The customer-history row of the call, while there is one. */
+  interaction_id: string | null
+  created_at: number
+  updated_at: number
+}
+
 export interface Database {
   teams: TeamsTable
   agents: AgentsTable
@@ -455,6 +482,7 @@ export interface Database {
   webchat_visitors: WebchatVisitorsTable
   webchat_reads: WebchatReadsTable
   webchat_feedback: WebchatFeedbackTable
+  calls: CallsTable
 }
 
 export type AgentRow = Selectable<AgentsTable>

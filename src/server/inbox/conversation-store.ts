@@ -121,6 +121,8 @@ export async function loadOf(db: Db, agentIds: readonly string[]): Promise<Map<s
     .selectFrom('conversations')
     .select(['assigned_agent_id', 'channel', (eb) => eb.fn.countAll<number>().as('n')])
     .where('status', 'in', ['offered', 'open'])
+    // A callback item (missed calls) is no chat: it does not take one of the agent's chat places.
+    .where('channel', '!=', 'phone')
     .where('assigned_agent_id', 'in', agentIds)
     .groupBy(['assigned_agent_id', 'channel'])
     .execute()

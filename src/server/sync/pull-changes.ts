@@ -8,6 +8,7 @@ import { readCustomers, readInteractions, readKbArticles, readKbCategories, read
 import { readCannedResponses, readConversations, readDispositionCodes, readMessages } from './inbox-readers'
 import { canSeeArticle, viewerScopes, type SyncViewer } from './sync-viewer'
 import { concernsSettingViewer, readSettings } from '../settings/setting-records'
+import { readCalls } from './call-readers'
 
 interface ChangeRow {
   seq: number
@@ -87,11 +88,12 @@ async function readRecords(db: Kysely<Database>, viewer: SyncViewer, rows: reado
     canned_response: [],
     disposition_code: [],
     setting: [],
+    call: [],
   }
   for (const row of rows) if (row.deleted === 0 && isSyncEntity(row.entity)) ids[row.entity].push(row.entity_id)
   const read = <T>(list: string[], reader: (ids: string[]) => Promise<Map<string, T>>): Promise<Map<string, T>> =>
     list.length === 0 ? Promise.resolve(new Map()) : reader(list)
-  const [kbCategory, allArticles, customer, interaction, kbSignoff, reasonCode, conversation, message, cannedResponse, dispositionCode, setting] = await Promise.all([
+  const [kbCategory, allArticles, customer, interaction, kbSignoff, reasonCode, conversation, message, cannedResponse, dispositionCode, setting, call] = await Promise.all([
     read(ids.kb_category, (list) => readKbCategories(db, list)),
     read(ids.kb_article, (list) => readKbArticles(db, list)),
     read(ids.customer, (list) => readCustomers(db, list)),
@@ -103,6 +105,7 @@ async function readRecords(db: Kysely<Database>, viewer: SyncViewer, rows: reado
     read(ids.canned_response, (list) => readCannedResponses(db, viewer, list)),
     read(ids.disposition_code, (list) => readDispositionCodes(db, list)),
     read(ids.setting, (list) => readSettings(db, viewer.agentId, list)),
+    read(ids.call, (list) => readCalls(db, viewer, list)),
   ])
   // An article outside the agent's skill groups is left out, so it goes down as a tombstone.
   const kbArticle = new Map([...allArticles].filter(([, a]) => canSeeArticle(viewer, a.skillGroupId)))
@@ -118,6 +121,7 @@ async function readRecords(db: Kysely<Database>, viewer: SyncViewer, rows: reado
     canned_response: cannedResponse,
     disposition_code: dispositionCode,
     setting,
+    call,
   }
 }
 

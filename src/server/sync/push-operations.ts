@@ -25,6 +25,7 @@ import {
 } from './operations/conversation-ops'
 import type { InboxFollowUps, OpContext, OpOutcome } from './operations/op-outcome'
 import { applySettingsSet } from '../settings/settings-ops'
+import { applyCallLog } from './operations/call-log'
 import type { SyncNotifier } from './sync-notifier'
 import type { SyncViewer } from './sync-viewer'
 
@@ -198,6 +199,8 @@ function runHandler(context: OpContext, op: TransactionalOp): Promise<OpOutcome>
       return applyCustomerCreate(context, op.payload)
     case 'settings.set':
       return applySettingsSet(context, op.payload)
+    case 'call.log':
+      return applyCallLog(context, op.payload)
   }
 }
 

@@ -6,7 +6,8 @@
  */
 import { z } from 'zod'
 
-export const conversationChannels = ['chat', 'qq', 'email'] as const
+/** phone: a callback item (a missed call to return), not a thread of messages; see domain/phone.ts. */
+export const conversationChannels = ['chat', 'qq', 'email', 'phone'] as const
 export const ConversationChannelSchema = z.enum(conversationChannels)
 export type ConversationChannel = z.infer<typeof ConversationChannelSchema>
 
@@ -20,10 +21,10 @@ export const ConversationStatusSchema = z.enum(conversationStatuses)
 export type ConversationStatus = z.infer<typeof ConversationStatusSchema>
 
 /** How the customer was recognised on the channel. */
-export const identityKinds = ['visitor', 'qq', 'email'] as const
+export const identityKinds = ['visitor', 'qq', 'email', 'phone'] as const
 export const ChannelIdentitySchema = z.object({
   kind: z.enum(identityKinds),
-  /** Visitor id (cookie), QQ number, or lower-cased email address. */
+  /** Visitor id (cookie), QQ number, lower-cased email address, or the caller's number (digits). */
   value: z.string().min(1).max(256),
   /** What the customer calls themselves there: nickname / group card / email display name. */
   displayName: z.string().max(200),

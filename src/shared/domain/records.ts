@@ -4,6 +4,7 @@
  */
 import { z } from 'zod'
 import { AttachmentRefSchema } from './conversations'
+import { CallRecordSchema } from './phone'
 import { settingScopes } from './settings'
 
 export const KbCategoryRecordSchema = z.object({
@@ -97,3 +98,16 @@ export const SettingRecordSchema = z.object({
   value: z.json(),
 })
 export type SettingRecord = z.infer<typeof SettingRecordSchema>
+
+/**
+ * A call of the call log as the server keeps it (phone.ts has the record the phone writes). It
+ * goes down to the agent who made or missed it, on every desktop they sign in to, and to leads
+ * and admins.
+ */
+export const CallLogRecordSchema = CallRecordSchema.extend({
+  agentId: z.string().max(64),
+  agentName: z.string().max(100).nullable(),
+  /** The callback item a missed call became in the inbox, if it became one. */
+  conversationId: z.string().max(64).nullable(),
+})
+export type CallLogRecord = z.infer<typeof CallLogRecordSchema>

@@ -16,6 +16,7 @@
 import { z } from 'zod'
 import { AgentStateSchema } from '../domain/agent'
 import {
+  CallLogRecordSchema,
   CustomerRecordSchema,
   InteractionRecordSchema,
   KbArticleRecordSchema,
@@ -25,6 +26,7 @@ import {
   SettingRecordSchema,
 } from '../domain/records'
 import { AgentSettingChangeSchema } from '../domain/settings'
+import { CallRecordSchema } from '../domain/phone'
 import {
   CannedResponseRecordSchema,
   ConversationRecordSchema,
@@ -56,6 +58,8 @@ export const SyncChangeSchema = z.union([
   change('disposition_code', DispositionCodeRecordSchema),
   // Centre-wide settings and the pulling agent's own preferences (settings.ts).
   change('setting', SettingRecordSchema),
+  // The call log: the pulling agent's own calls (leads and admins: everyone's).
+  change('call', CallLogRecordSchema),
 ])
 export type SyncChange = z.infer<typeof SyncChangeSchema>
 export type SyncEntity = SyncChange['entity']
@@ -98,6 +102,7 @@ export const operationTypes = [
   'conversation.linkCustomer',
   'customer.create',
   'settings.set',
+  'call.log',
 ] as const
 
 const conversationId = z.string().min(1).max(64)
@@ -135,6 +140,29 @@ export const CustomerChangesSchema = z
   })
   .strict()
 export type CustomerChanges = z.infer<typeof CustomerChangesSchema>
+
+/** A day: no call of a contact centre lasts longer; a bigger number is a broken clock. */
+const MAX_CALL_SECONDS = 24 * 60 * 60
+
+/**
+ * A call as the phone recorded it when it ended, and again (same id) when the agent finished the
+ * after-call work with a disposition and a note: the server keeps the latest. Times are the
+ * desktop's clock, all from the same clock, so they must be in order.
+ */
+export const CallLogPayloadSchema = CallRecordSchema.extend({ durationSec: z.number().int().nonnegative().max(MAX_CALL_SECONDS) })
+  .strict()
+  .superRefine((call, ctx) => {
+    const issue = (path: string, message: string) => ctx.addIssue({ code: 'custom', path: [path], message })
+    if (call.endedAt < call.offeredAt) issue('endedAt', 'A call cannot end before it was offered')
+    if (call.answeredAt !== null && (call.answeredAt < call.offeredAt || call.answeredAt > call.endedAt)) {
+      issue('answeredAt', 'A call is answered between being offered and ending')
+    }
+    if (call.answeredAt === null && call.durationSec !== 0) issue('durationSec', 'A call nobody answered has no talk time')
+    if (call.answeredAt !== null && call.durationSec > Math.ceil((call.endedAt - call.answeredAt) / 1000) + 1) {
+      issue('durationSec', 'The talk time is longer than the call')
+    }
+    if (call.missed && (call.direction !== 'inbound' || call.answeredAt !== null)) issue('missed', 'Only an inbound call nobody answered is missed')
+  })
 
 export const OperationSchema = z.discriminatedUnion('type', [
   op('kb.signoff', z.object({ articleId: z.string().max(64), version: z.number().int().positive() }).strict()),
@@ -194,6 +222,8 @@ export const OperationSchema = z.discriminatedUnion('type', [
   ),
   /** One of the agent's own preferences; follows them to their other desktops. */
   op('settings.set', AgentSettingChangeSchema),
+  /** The call log (phone.ts): written when a call ends and again after wrap-up; an upsert by call id. */
+  op('call.log', CallLogPayloadSchema),
 ])
 export type Operation = z.infer<typeof OperationSchema>
 export type OperationType = Operation['type']

@@ -60,4 +60,6 @@ export const CACHE_METHODS: readonly CacheMethod[] = [
   'inboxCreateCustomer',
   'cannedResponses',
   'dispositionCodes',
+  'recordCall',
+  'callLog',
 ]

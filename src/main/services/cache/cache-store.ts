@@ -28,6 +28,8 @@ import type { QueuedOperation } from './local-cache'
 import * as outbox from './outbox'
 import type { Sqlite } from './sqlite'
 import { applyChanges, getCursor, resetSyncedData } from './sync-apply'
+import * as callLog from './call-log-store'
+import type { CallRecord } from '../../../shared/domain/phone'
 import { z } from 'zod'
 
 const SUMMARY_TEXT = 40
@@ -60,6 +62,7 @@ export class CacheStore implements SyncCache {
     this.effects = {
       delivered: (op) => {
         if (op.type === 'customer.update') localUpdateDelivered(sql, op.id)
+        else if (op.type === 'call.log') callLog.localCallDelivered(sql, op.id)
         else if (inbox.hasInboxEffect(op)) inbox.localActionDelivered(sql, op)
       },
       discarded: (op) => {
@@ -67,6 +70,7 @@ export class CacheStore implements SyncCache {
         else if (op.type === 'customer.note') discardLocalNote(sql, op.id)
         else if (op.type === 'kb.signoff') discardLocalSignoff(sql, op.id)
         else if (op.type === 'settings.set') settingsStore.discardLocalSetting(sql, op.id)
+        else if (op.type === 'call.log') callLog.discardLocalCall(sql, op)
         else if (inbox.hasInboxEffect(op)) inbox.discardLocalAction(sql, op)
       },
       requeued: (op) => {
@@ -93,6 +97,8 @@ export class CacheStore implements SyncCache {
       }
       case 'settings.set':
         return settingsStore.describeSettingOp(op)
+      case 'call.log':
+        return callLog.describeCallOp(op)
       case 'agentState.set':
         return `切换状态：${STATE_NAMES[op.payload.state]}${op.payload.reasonCode ? `（${op.payload.reasonCode}）` : ''}`
       default:
@@ -278,6 +284,18 @@ export class CacheStore implements SyncCache {
       settingsStore.recordLocalSetting(this.sql, op)
     })
     return settingsStore.settingsView(this.sql)
+  }
+
+  // --- call log ------------------------------------------------------------------------------
+
+  recordCall(input: Extract<Operation, { type: 'call.log' }>, agentId: string): boolean {
+    const op = operation(input, 'call.log')
+    const agent = parseOrThrow(z.string().min(1).max(64), agentId, 'agent id')
+    return this.sql.durableTransaction(() => callLog.recordLocalCall(this.sql, op, agent, () => outbox.insertOperation(this.sql, op)))
+  }
+
+  callLog(agentId: string, limit: number): CallRecord[] {
+    return callLog.callLog(this.sql, parseOrThrow(z.string().min(1).max(64), agentId, 'agent id'), parseOrThrow(z.number().int().min(1).max(500), limit, 'limit'))
   }
 
   // --- drafts --------------------------------------------------------------------------------

@@ -312,7 +312,9 @@ export function recordLocalAction(sql: Sqlite, op: StateOp, agent: LocalAgent): 
 
 /** The reply or note as a message row, shown at once (offline too), and its effect on the conversation. */
 export function recordLocalMessage(sql: Sqlite, op: MessageOp, agent: LocalAgent, attachments: AttachmentRef[]): void {
-  requireConversation(sql, op.payload.conversationId)
+  const conversation = requireConversation(sql, op.payload.conversationId)
+  // A callback item (missed calls) is answered by calling back; notes are still written.
+  if (op.type === 'conversation.reply' && conversation.channel === 'phone') throw new AppError('invalid_argument', 'A missed-call item is answered by calling back, not by a message')
   if (sql.get('SELECT 1 FROM messages WHERE id = ?', op.payload.messageId)) throw new AppError('conflict', 'A message with this id exists already')
   rememberAgent(sql, agent.id)
   const reply = op.type === 'conversation.reply'

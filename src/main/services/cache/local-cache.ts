@@ -11,6 +11,7 @@ import type { AttachmentFile } from './kb-attachments'
 import type { AttachmentRef, CannedResponseRecord, DispositionCodeRecord } from '../../../shared/domain/conversations'
 import type { ConversationView, InboxListResult, InboxQuery, MessagePage, MessagePageInput, MessageView } from '../../../shared/ipc/inbox-views'
 import type { InteractionRecord } from '../../../shared/domain/records'
+import type { CallRecord } from '../../../shared/domain/phone'
 import type { Operation, OperationResult } from '../../../shared/protocol/sync'
 import type {
   CustomerCard,
@@ -128,6 +129,16 @@ export interface LocalCache {
   settings(): Promise<SettingsView>
   /** Applies the preference locally and enqueues `op` (type settings.set), in one transaction. */
   setSetting(op: Extract<Operation, { type: 'settings.set' }>): Promise<SettingsView>
+
+  // --- call log ------------------------------------------------------------------------------
+  /**
+   * Records the call (op.payload) and enqueues `op` (type call.log), in one transaction. Returns
+   * false and queues nothing when the log holds exactly this record already; refuses a record that
+   * changes what identifies the call (direction, number, offer/answer time, missed).
+   */
+  recordCall(op: Extract<Operation, { type: 'call.log' }>, agentId: string): Promise<boolean>
+  /** The agent's calls, newest first. */
+  callLog(agentId: string, limit: number): Promise<CallRecord[]>
 
   // --- drafts --------------------------------------------------------------------------------
   getDraft(key: string): Promise<Draft | null>

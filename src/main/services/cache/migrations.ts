@@ -6,6 +6,7 @@
 import type Database from 'better-sqlite3'
 import { KB_SETTINGS_MIGRATION_SQL } from './kb-settings-schema'
 import { INBOX_MIGRATION_SQL } from './inbox-schema'
+import { CALL_LOG_MIGRATION_SQL } from './call-log-store'
 
 export interface Migration {
   name: string
@@ -184,6 +185,7 @@ export const MIGRATIONS: readonly Migration[] = [
   { name: '001-initial', sql: INITIAL },
   { name: '002-inbox', sql: INBOX_MIGRATION_SQL },
   { name: '003-kb-settings', sql: KB_SETTINGS_MIGRATION_SQL },
+  { name: '004-calls', sql: CALL_LOG_MIGRATION_SQL },
 ]
 
 export class SchemaTooNewError extends Error {}

@@ -258,6 +258,12 @@ export class WorkerLocalCache implements LocalCache {
   dispositionCodes() {
     return this.call('dispositionCodes')
   }
+  recordCall(...args: CacheArgs<'recordCall'>) {
+    return this.call('recordCall', ...args)
+  }
+  callLog(...args: CacheArgs<'callLog'>) {
+    return this.call('callLog', ...args)
+  }
 
   /** Lets the worker finish what it was asked, closes the file, and stops the worker. */
   async close(): Promise<void> {

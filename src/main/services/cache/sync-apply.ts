@@ -1,6 +1,7 @@
 /** Storing pages of server changes: each page and its cursor in one transaction. */
 import type { z } from 'zod'
 import {
+  CallLogRecordSchema,
   CustomerRecordSchema,
   InteractionRecordSchema,
   KbArticleRecordSchema,
@@ -34,6 +35,7 @@ import {
 } from './inbox-store'
 import { clearKb, deleteArticle, deleteCategory, deleteSyncedSignoff, upsertArticle, upsertCategory, upsertSyncedSignoff } from './kb-store'
 import type { Sqlite } from './sqlite'
+import { clearSyncedCalls, deleteSyncedCall, upsertSyncedCall } from './call-log-store'
 
 const CURSOR_KEY = 'sync.cursor'
 
@@ -63,6 +65,7 @@ const RECORD_SCHEMAS = {
   message: MessageRecordSchema,
   canned_response: CannedResponseRecordSchema,
   disposition_code: DispositionCodeRecordSchema,
+  call: CallLogRecordSchema,
 } satisfies Record<SyncEntity, z.ZodType>
 
 const MAX_ID_LENGTH = 140
@@ -137,6 +140,8 @@ function applyOne(sql: Sqlite, change: SyncChange): void {
       return change.deleted ? deleteCannedResponse(sql, change.id) : upsertCannedResponse(sql, change.data)
     case 'disposition_code':
       return change.deleted ? deleteDispositionCode(sql, change.id) : upsertDispositionCode(sql, change.data)
+    case 'call':
+      return change.deleted ? deleteSyncedCall(sql, change.id) : upsertSyncedCall(sql, change.data)
   }
 }
 
@@ -157,6 +162,7 @@ export function resetSyncedData(sql: Sqlite): void {
     clearKbExtras(sql)
     clearSyncedSettings(sql)
     clearInbox(sql)
+    clearSyncedCalls(sql)
     setCursor(sql, 0)
   })
 }

@@ -25,6 +25,7 @@ import { INBOX_ENTITIES, InboxWorkspace } from './inbox-workspace'
 import { ServerFiles } from '../connection/server-files'
 import { KbFiles } from './kb-files'
 import { SETTINGS_ENTITIES, SettingsWorkspace } from './settings-workspace'
+import { CALL_ENTITIES, CallLogWorkspace } from './call-log-workspace'
 
 interface WorkspaceEvents {
   sync: [SyncStatus]
@@ -51,6 +52,7 @@ const entitiesOf: Record<Operation['type'], string[]> = {
   'conversation.linkCustomer': INBOX_ENTITIES,
   'customer.create': ['customer', ...INBOX_ENTITIES],
   'settings.set': SETTINGS_ENTITIES,
+  'call.log': CALL_ENTITIES,
 }
 
 /**
@@ -65,6 +67,8 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
   readonly files: KbFiles
   /** The centre's settings and the agent's own preferences. */
   readonly settings: SettingsWorkspace
+  /** The call log: what the phone records when a call ends and after wrap-up, queued like the rest. */
+  readonly calls: CallLogWorkspace
   private readonly outbox: OutboxSender
   private readonly detach: Array<() => void> = []
 
@@ -88,6 +92,7 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
     })
     this.files = new KbFiles(cache, serverFiles, () => connection.isOnline, () => this.emit('dataChanged', ['kb_attachment']))
     this.settings = new SettingsWorkspace(cache, (entities) => this.afterLocalAction(entities))
+    this.calls = new CallLogWorkspace(cache, agent, (entities) => this.afterLocalAction(entities))
     this.syncDown.on('applied', (entities) => {
       this.emit('dataChanged', entities)
       if (entities.includes('kb_article') || entities.includes('kb_signoff')) void this.announceSignoffs()
@@ -201,7 +206,7 @@ export class AgentWorkspace extends EventEmitter<WorkspaceEvents> {
   async resolveConflict(opId: string, resolution: 'discard' | 'retry'): Promise<OutboxStatus> {
     const status = await this.cache.resolveConflict(opId, resolution)
     this.emit('outbox', status)
-    this.emit('dataChanged', ['kb_signoff', 'interaction', 'customer', ...INBOX_ENTITIES])
+    this.emit('dataChanged', ['kb_signoff', 'interaction', 'customer', ...INBOX_ENTITIES, ...CALL_ENTITIES])
     if (resolution === 'retry') void this.outbox.flush().catch(() => undefined)
     return status
   }

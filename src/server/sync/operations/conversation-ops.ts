@@ -11,7 +11,7 @@ import { applied, rejected, type OpContext, type OpOutcome, type PayloadOf } fro
  * was closed or changed hands); the desktop keeps a rejected op as a conflict for the agent.
  */
 
-const interactionChannel = { chat: 'chat', qq: 'qq', email: 'email' } as const
+const interactionChannel = { chat: 'chat', qq: 'qq', email: 'email', phone: 'phone' } as const
 
 type Loaded = { conversation: ConversationRow } | { outcome: OpOutcome }
 
@@ -72,6 +72,8 @@ async function writeMessage(context: OpContext, payload: PayloadOf<'conversation
   const loaded = await loadForOwner(context, payload.conversationId, direction === 'out' ? ['open'] : ['queued', 'offered', 'open', 'resolved'])
   if ('outcome' in loaded) return loaded.outcome
   const { conversation } = loaded
+  // A callback item (missed calls) is answered by calling back; notes are still written.
+  if (direction === 'out' && conversation.channel === 'phone') return rejected('invalid_argument', 'A missed-call item is answered by calling back, not by a message')
   const taken = await trx.selectFrom('messages').select('id').where('id', '=', payload.messageId).executeTakeFirst()
   if (taken) return rejected('conflict', 'Another message already uses this id')
   if (payload.replyToId) {

@@ -22,6 +22,8 @@ interface ComposerProps {
   conversationId: string
   /** Why the agent cannot reply, or null. Notes are always possible. */
   replyBlocked: string | null
+  /** Only private notes (a missed-call item is answered by calling back). */
+  notesOnly?: boolean
 }
 
 /** Per conversation, and a reply and a note are kept apart so switching loses neither. */
@@ -47,9 +49,9 @@ function readBase64(file: File): Promise<string> {
  * Reply or private note. `/` at the start opens the canned responses (variables already filled by
  * the main process); the text is a draft kept by the main process per conversation.
  */
-export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ conversationId, replyBlocked }, ref) {
+export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Composer({ conversationId, replyBlocked, notesOnly = false }, ref) {
   const { t } = useTranslation()
-  const [mode, setMode] = useState<'reply' | 'note'>('reply')
+  const [mode, setMode] = useState<'reply' | 'note'>(notesOnly ? 'note' : 'reply')
   const draft = useDraft(conversationDraftKey(conversationId, mode))
   const [replyTo, setReplyTo] = useState<MessageView | null>(null)
   const [popup, setPopup] = useState<'emoji' | 'kb' | null>(null)
@@ -67,6 +69,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
   useImperativeHandle(ref, () => ({
     focus: () => textareaRef.current?.focus(),
     quote: (message) => {
+      if (notesOnly) return
       setMode('reply')
       setReplyTo(message)
       textareaRef.current?.focus()
@@ -144,7 +147,7 @@ export const Composer = forwardRef<ComposerHandle, ComposerProps>(function Compo
   return (
     <div className={`composer composer--${mode}`} data-testid="composer" data-mode={mode}>
       <div className="composer-tabs" role="tablist">
-        {(['reply', 'note'] as const).map((m) => (
+        {(notesOnly ? (['note'] as const) : (['reply', 'note'] as const)).map((m) => (
           <button
             key={m}
             type="button"

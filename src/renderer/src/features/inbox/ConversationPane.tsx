@@ -8,6 +8,7 @@ import { errorText } from '../../i18n/error-text'
 import { useNow } from '../../lib/clock'
 import { formatWhen } from '../../lib/format-time'
 import { TierBadge } from '../customers/TierBadge'
+import { CallbackBar } from './CallbackBar'
 import { Composer, type ComposerHandle } from './Composer'
 import { ResolveDialog, TransferDialog } from './ConversationDialogs'
 import { useConversationStore } from './conversation-store'
@@ -84,7 +85,8 @@ export const ConversationPane = forwardRef<ComposerHandle, PaneProps>(function C
           onQuote={(m: MessageView) => handle.current?.quote(m)}
           onResend={(m: MessageView) => handle.current?.insert(m.text)}
         />
-        <Composer key={c.id} ref={composerRef} conversationId={c.id} replyBlocked={replyBlocked} />
+        {c.channel === 'phone' && view.mine && c.status !== 'resolved' && <CallbackBar conversation={c} />}
+        <Composer key={c.id} ref={composerRef} conversationId={c.id} replyBlocked={replyBlocked} notesOnly={c.channel === 'phone'} />
       </section>
       <CustomerPanel conversation={c} />
       {dialog === 'resolve' && <ResolveDialog onClose={() => setDialog(null)} />}

@@ -8,7 +8,7 @@ import type { TFunction } from 'i18next'
 import type { ConversationChannel } from '../../../../shared/domain/conversations'
 import { formatDuration } from '../../lib/format-duration'
 
-const CHANNEL_GLYPHS: Record<ConversationChannel, string> = { chat: '网', qq: 'Q', email: '✉' }
+const CHANNEL_GLYPHS: Record<ConversationChannel, string> = { chat: '网', qq: 'Q', email: '✉', phone: '☎' }
 
 export function ChannelIcon({ t, channel, withLabel = false }: { t: TFunction; channel: ConversationChannel; withLabel?: boolean }) {
   const label = t(`inbox.channel.${channel}`)
