@@ -12,6 +12,8 @@ import { migrateToLatest } from './db/migrate'
 import { installErrorHandling } from './http/errors'
 import { registerRoutes } from './http/routes'
 import { registerAttachmentRoutes } from './http/attachment-routes'
+import { registerRecordingRoutes } from './http/recording-routes'
+import { RecordingStore } from './recordings/recording-store'
 import { KbEditor } from './kb/kb-editor'
 import { registerKbRoutes } from './kb/kb-routes'
 import { registerSettingsRoutes } from './settings/settings-routes'
@@ -87,6 +89,7 @@ export async function startCentralServer(overrides: Partial<ServerConfig> = {}):
   const slaMonitor = new SlaMonitor({ db, inbox, notifier: syncNotifier, log, intervalMs: config.inbox.slaCheckIntervalMs })
   const attachments = new AttachmentStore(db)
   registerAttachmentRoutes(app, { db, tokens, attachments })
+  registerRecordingRoutes(app, { db, tokens, recordings: new RecordingStore(db) })
   registerKbRoutes(app, { db, tokens, editor: new KbEditor({ db, notifier: syncNotifier }) })
   registerSettingsRoutes(app, { db, tokens, notifier: syncNotifier })
   const followUps = {

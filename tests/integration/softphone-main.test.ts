@@ -11,7 +11,8 @@ import { recordChanges } from '../../src/server/sync/change-log'
 import type { PhoneSnapshot } from '../../src/shared/domain/phone'
 import { startSeededCentre, type RunningCentre } from '../support/centre-process'
 import { startTestDesktop, type TestDesktop } from '../support/desktop'
-import { attachFakeMediaEngine, type FakeMediaEngine } from '../support/fake-media-engine'
+import { attachFakeMediaEngine, fakeRecording, type FakeMediaEngine } from '../support/fake-media-engine'
+import { ServerHttpClient } from '../../src/main/services/connection/server-http'
 import { kamailioInstalled, startKamailio, type Kamailio } from '../support/kamailio'
 import { PASSWORD, seedMiniCentre } from '../support/mini-centre'
 
@@ -82,6 +83,13 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await centre?.server.stop()
     await kamailio?.stop()
   })
+
+  /** The recording as the server serves it to `username`, or the HTTP status when it does not. */
+  async function recordingAs(username: string, callId: string): Promise<Buffer | number> {
+    const { accessToken } = await new ServerHttpClient(centre.server.url).login(username, PASSWORD)
+    const response = await fetch(`${centre.server.url}/api/recordings/${callId}`, { headers: { authorization: `Bearer ${accessToken}` } })
+    return response.ok ? Buffer.from(await response.arrayBuffer()) : response.status
+  }
 
   async function ready(d: Desk): Promise<void> {
     await d.api.invoke('agentState.set', { state: 'ready' })
@@ -160,6 +168,14 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     expect(log[0]).toMatchObject({ id: incoming.id, direction: 'inbound', customerId: 'c-caller', missed: false, disposition: 'consult', note: '咨询话费' })
     const outLog = await a.api.invoke('phone.callLog', {})
     expect(outLog.find((r) => r.id === dialled.id)).toMatchObject({ direction: 'outbound', remoteNumber: SIP.b.username })
+
+    // The centre records every call (its default policy): both sides' recordings reach the server.
+    await expect.poll(() => recordingAs('agent2', incoming.id), { timeout: 10_000 }).toEqual(fakeRecording(incoming.id))
+    await expect.poll(() => recordingAs('agent1', dialled.id), { timeout: 10_000 }).toEqual(fakeRecording(dialled.id))
+    expect(await recordingAs('lead1', incoming.id)).toEqual(fakeRecording(incoming.id))
+    expect(await recordingAs('lead2', incoming.id)).toBe(404)
+    expect(await recordingAs('agent1', incoming.id)).toBe(404)
+    expect((await b.api.invoke('phone.get')).recordingsPending).toBe(0)
   })
 
   it('records a call the agent declined as missed', async () => {
@@ -220,7 +236,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await phoneState(b, (s) => s.calls.every((x) => x.state === 'ended'), 10_000)
     await phoneState(c, (s) => s.calls.some((x) => x.state === 'active' && x.remoteNumber === SIP.a.username), 10_000)
     const aLive = await phoneState(a, (s) => s.calls.some((x) => x.state === 'active' && x.remoteNumber === SIP.c.username))
-    await a.api.invoke('phone.hangup', { callId: aLive.calls.find((x) => x.state === 'active')!.id })
+    await a.api.invoke('phone.hangup', { callId: aLive.calls.find((x) => x.state === 'active' && x.remoteNumber === SIP.c.username)!.id })
     await phoneState(c, (s) => s.calls.every((x) => x.state === 'ended'))
     for (const d of [b, c]) {
       const s = await d.api.invoke('phone.get')
@@ -242,6 +258,26 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await phoneState(b, (s) => s.calls.every((x) => x.state === 'ended'))
   }, 40_000)
 
+  it('keeps a recording made while the server is down until it can be uploaded', async () => {
+    await ready(b)
+    await centre.server.stop()
+    try {
+      const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
+      const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
+      await b.api.invoke('phone.answer', { callId: incoming.id })
+      await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.recording))
+      await a.api.invoke('phone.hangup', { callId: dialled.id })
+      await phoneState(b, (s) => s.recordingsPending === 1, 10_000)
+      await centre.restart()
+      await phoneState(b, (s) => s.recordingsPending === 0, 60_000)
+      expect(await recordingAs('agent2', incoming.id)).toEqual(fakeRecording(incoming.id))
+      const s = await b.api.invoke('phone.get')
+      if (s.wrapUp) await b.api.invoke('phone.wrapUp', { callId: s.wrapUp.callId, disposition: null })
+    } finally {
+      if (!centre.server.url) await centre.restart()
+    }
+  }, 90_000)
+
   describe('bad input', () => {
     it('refuses a dial string with letters, and changes nothing', async () => {
       const before = await a.api.invoke('phone.get')
@@ -258,6 +294,15 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
       expect(await a.services.router.invoke('phone.mediaReply', { mediaId: a.media.mediaId, reqId: 999_999, ok: false, error: 'x' })).toMatchObject({ ok: false, error: { code: 'not_found' } })
       expect(await a.services.router.invoke('phone.mediaReply', { mediaId: 'not-the-engine', reqId: 1, ok: false, error: 'x' })).toMatchObject({ ok: false, error: { code: 'conflict' } })
       expect(await a.services.router.invoke('phone.mediaReply', { mediaId: a.media.mediaId, reqId: 1, ok: true, value: { state: { signalingState: 'bogus' } } })).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
+    })
+
+    it('refuses recording chunks out of order, for unknown calls, or not in base64', async () => {
+      const chunk = { mediaId: b.media.mediaId, callId: 'no-such-call', seq: 0, last: true, mime: 'audio/webm', dataBase64: 'AAAA' }
+      expect(await b.services.router.invoke('phone.recordingChunk', chunk)).toMatchObject({ ok: false, error: { code: 'not_found' } })
+      expect(await b.services.router.invoke('phone.recordingChunk', { ...chunk, dataBase64: '<script>' })).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
+      expect(await b.services.router.invoke('phone.recordingChunk', { ...chunk, mime: 'text/html' })).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
+      expect(await b.services.router.invoke('phone.recordingChunk', { ...chunk, mediaId: 'not-the-engine' })).toMatchObject({ ok: false, error: { code: 'conflict' } })
+      expect((await b.api.invoke('phone.get')).recordingsPending).toBe(0)
     })
 
     it('fails a call whose SDP cannot be parsed, on both sides, and the phones carry on', async () => {

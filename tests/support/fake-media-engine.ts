@@ -13,6 +13,12 @@ interface FakePeer {
   sending: boolean
   dtmf: string
   mixedWith: string[]
+  recording: boolean
+}
+
+/** What the fake "records": recognisable bytes, in three chunks like a real engine's stream. */
+export function fakeRecording(callId: string): Buffer {
+  return Buffer.from(`fake-webm:${callId}:`.repeat(200))
 }
 
 let nextPort = 40_000
@@ -42,7 +48,7 @@ export async function attachFakeMediaEngine(desktop: TestDesktop, mediaId = `fak
       desktop.services.router.invoke('phone.mediaReply', { mediaId, reqId, ok: true, value })
     const fail = (error: string) => desktop.services.router.invoke('phone.mediaReply', { mediaId, reqId, ok: false, error })
     if (request.op === 'create') {
-      peers.set(callId, { state: initial(), sending: true, dtmf: '', mixedWith: [] })
+      peers.set(callId, { state: initial(), sending: true, dtmf: '', mixedWith: [], recording: false })
       await reply({ state: initial() })
       return
     }
@@ -87,9 +93,21 @@ export async function attachFakeMediaEngine(desktop: TestDesktop, mediaId = `fak
       case 'mix':
         peer.mixedWith = request.withCallIds
         return void (await reply({ state: peer.state }))
-      case 'close':
-        peer.state = { ...peer.state, signalingState: 'closed', iceConnectionState: 'closed' }
+      case 'record':
+        peer.recording = request.enabled
         return void (await reply({ state: peer.state }))
+      case 'close': {
+        peer.state = { ...peer.state, signalingState: 'closed', iceConnectionState: 'closed' }
+        await reply({ state: peer.state })
+        if (!peer.recording) return
+        const audio = fakeRecording(callId)
+        const third = Math.ceil(audio.length / 3)
+        for (let seq = 0; seq < 3; seq++) {
+          const dataBase64 = audio.subarray(seq * third, (seq + 1) * third).toString('base64')
+          await desktop.services.router.invoke('phone.recordingChunk', { mediaId, callId, seq, last: seq === 2, mime: 'audio/webm', dataBase64 })
+        }
+        return
+      }
     }
   }
 

@@ -13,6 +13,8 @@ import { AgentWorkspace } from './workspace/agent-workspace'
 import { RendererMediaPort } from './phone/renderer-media-port'
 import { SipAccountStore } from './phone/sip-account-store'
 import { Softphone } from './phone/softphone'
+import { RecordingSpool } from './phone/recording-spool'
+import { ServerFiles } from './connection/server-files'
 import type { StateChange } from '../../shared/domain/agent'
 
 export interface MainServicesTestOptions {
@@ -78,8 +80,27 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     (envelope) => emit('phone.media', envelope),
     () => phone.mediaChanged(),
   )
+  // Recordings wait here until the server has them; uploading needs only a connection, not a window.
+  const serverFiles = new ServerFiles({
+    current: () => {
+      const baseUrl = connection.status.serverUrl
+      const accessToken = connection.accessToken
+      return connection.isOnline && baseUrl && accessToken ? { baseUrl, accessToken } : null
+    },
+  })
+  const spool = new RecordingSpool(
+    join(options.dataDir, 'recordings'),
+    { upload: (callId, mime, durationSec, data) => serverFiles.uploadRecording(callId, mime, durationSec, data) },
+    (pending) => phone.setRecordingsPending(pending),
+    (err) => testOptions.onInternalError?.('phone.recordingUpload', err),
+  )
+  session.on('connection', (status) => {
+    if (status.status === 'online') void spool.flush()
+  })
   const phone = new Softphone({
     port: mediaPort,
+    spool,
+    recordingPolicy: async () => (await (await openWorkspace()).settings.get()).centre['recording.policy'],
     accounts: new SipAccountStore(options.dataDir, options.secretCipher),
     lookupCustomer: async (number) => {
       const [found] = await (await openWorkspace()).lookupCustomers('phone', number).catch(() => [])
@@ -173,6 +194,11 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     'phone.completeTransfer': ({ consultCallId }) => phone.completeTransfer(consultCallId),
     'phone.conference': ({ consultCallId }) => phone.conference(consultCallId),
     'phone.wrapUp': ({ callId, disposition, note, ready }) => phone.finishWrapUp(callId, disposition, note ?? '', ready ?? true),
+    'phone.record': ({ callId, enabled }) => phone.record(callId, enabled),
+    'phone.recordingChunk': async (chunk) => {
+      await phone.recordingChunk(chunk)
+      return null
+    },
     'phone.callLog': async (input) => (await openWorkspace()).calls.list(input?.limit ?? 50),
     'phone.attachMedia': async ({ mediaId }) => {
       mediaPort.attach(mediaId)
@@ -199,6 +225,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     },
     async dispose() {
       phone.stop()
+      spool.close()
       connection.close()
       await closeWorkspace()
       events.removeAllListeners()

@@ -8,6 +8,7 @@ import * as m005 from './migrations/005-qq'
 import * as m006 from './migrations/006-email'
 import * as m007 from './migrations/007-webchat'
 import * as m008 from './migrations/008-calls'
+import * as m009 from './migrations/009-recordings'
 
 /** Migrations are compiled in, in order; their names are their versions. */
 const migrations: Record<string, Migration> = {
@@ -19,6 +20,7 @@ const migrations: Record<string, Migration> = {
   '006-email': m006,
   '007-webchat': m007,
   '008-calls': m008,
+  '009-recordings': m009,
 }
 
 const provider: MigrationProvider = { getMigrations: async () => migrations }

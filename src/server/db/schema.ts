@@ -483,6 +483,19 @@ export interface Database {
   webchat_reads: WebchatReadsTable
   webchat_feedback: WebchatFeedbackTable
   calls: CallsTable
+  call_recordings: CallRecordingsTable
+}
+
+/** A call's recording as uploaded by the agent's desktop (migration 009). */
+export interface CallRecordingsTable {
+  call_id: string
+  agent_id: string
+  mime: string
+  size: number
+  sha256: string
+  duration_sec: number
+  data: Uint8Array
+  uploaded_at: number
 }
 
 export type AgentRow = Selectable<AgentsTable>

@@ -91,6 +91,8 @@ export const CallViewSchema = z.object({
   dtmfSent: z.string(),
   /** Digits the far side sent by SIP INFO (RFC 4733 tones are heard, not signalled). */
   dtmfReceived: z.string(),
+  /** Both directions are being recorded (the centre's policy, or the agent's choice when on demand). */
+  recording: z.boolean(),
 })
 export type CallView = z.infer<typeof CallViewSchema>
 
@@ -108,6 +110,10 @@ export const PhoneSnapshotSchema = z.object({
   wrapUp: WrapUpSchema.nullable(),
   /** Whether a renderer has attached as the media engine (audio can flow). */
   mediaReady: z.boolean(),
+  /** The centre's recording policy, so the phone shows whether the agent may start one. */
+  recordingPolicy: z.enum(['all', 'on_demand', 'none']),
+  /** Recordings kept on this desktop until the server has them. */
+  recordingsPending: z.number().int().nonnegative(),
 })
 export type PhoneSnapshot = z.infer<typeof PhoneSnapshotSchema>
 

@@ -62,10 +62,12 @@ export const AGENT_API_METHODS = [
   'phone.completeTransfer',
   'phone.conference',
   'phone.wrapUp',
+  'phone.record',
   'phone.callLog',
   'phone.attachMedia',
   'phone.mediaReply',
   'phone.mediaEvent',
+  'phone.recordingChunk',
 ] as const
 
 export const AGENT_API_EVENTS = [

@@ -56,7 +56,7 @@ import {
 } from './inbox-views'
 import { DispositionCodeRecordSchema, InboxAlertSchema, TransferTargetsSchema } from '../domain/conversations'
 import { CallRecordSchema, CallViewSchema, PhoneSnapshotSchema, SipAccountInputSchema } from '../domain/phone'
-import { AttachMediaInputSchema, MediaEventInputSchema, MediaReplyInputSchema, MediaRequestEnvelopeSchema } from './phone-media'
+import { AttachMediaInputSchema, MediaEventInputSchema, MediaReplyInputSchema, MediaRequestEnvelopeSchema, RecordingChunkInputSchema } from './phone-media'
 
 export const connectionStatuses = ['offline', 'connecting', 'online', 'reconnecting'] as const
 export const ConnectionStatusSchema = z.object({
@@ -176,12 +176,15 @@ export const agentApiMethods = {
     input: z.object({ callId: z.string().min(1).max(64), disposition: z.string().min(1).max(32).nullable(), note: z.string().max(5_000).default(''), ready: z.boolean().default(true) }).strict(),
     output: PhoneSnapshotSchema,
   },
+  /** Start or stop recording a call when the centre's policy leaves it to the agent (on_demand). */
+  'phone.record': { input: z.object({ callId: z.string().min(1).max(64), enabled: z.boolean() }).strict(), output: CallViewSchema },
   /** The call log from the local cache, newest first. */
   'phone.callLog': { input: z.object({ limit: z.number().int().min(1).max(500).default(50) }).strict().optional(), output: z.array(CallRecordSchema) },
   // The media port (shared/ipc/phone-media.ts): only the renderer acting as media engine calls these.
   'phone.attachMedia': { input: AttachMediaInputSchema, output: PhoneSnapshotSchema },
   'phone.mediaReply': { input: MediaReplyInputSchema, output: z.null() },
   'phone.mediaEvent': { input: MediaEventInputSchema, output: z.null() },
+  'phone.recordingChunk': { input: RecordingChunkInputSchema, output: z.null() },
 } as const satisfies Record<string, { input: z.ZodType; output: z.ZodType }>
 
 export type AgentApiMethod = keyof typeof agentApiMethods

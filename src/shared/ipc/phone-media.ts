@@ -47,6 +47,11 @@ export const MediaRequestSchema = z.discriminatedUnion('op', [
   z.object({ op: z.literal('insertDtmf'), tones: z.string().regex(/^[0-9*#A-Da-d,]{1,64}$/), duration: z.number().int().min(40).max(6000), gap: z.number().int().min(30).max(6000) }),
   /** Join this call's audio with others' on this desktop (three-party conference), or leave. */
   z.object({ op: z.literal('mix'), withCallIds: z.array(Id).max(4) }),
+  /**
+   * Start or stop recording both directions (mixed). A recording that was started is finished
+   * when the connection closes and streamed to main with `phone.recordingChunk`.
+   */
+  z.object({ op: z.literal('record'), enabled: z.boolean() }),
   z.object({ op: z.literal('close') }),
 ])
 export type MediaRequest = z.infer<typeof MediaRequestSchema>
@@ -98,3 +103,20 @@ export const MediaEventInputSchema = z
 export type MediaEventInput = z.infer<typeof MediaEventInputSchema>
 
 export const AttachMediaInputSchema = z.object({ mediaId: Id }).strict()
+
+export const recordingTypes = ['audio/webm', 'audio/ogg'] as const
+/** ~1.5 MB of audio per chunk: one bridge frame each, however long the call. */
+const MAX_CHUNK_BASE64 = 2 * 1024 * 1024
+
+/** `phone.recordingChunk`: a piece of a finished call's recording, in order from seq 0. */
+export const RecordingChunkInputSchema = z
+  .object({
+    mediaId: Id,
+    callId: Id,
+    seq: z.number().int().nonnegative().max(100_000),
+    last: z.boolean(),
+    mime: z.enum(recordingTypes),
+    dataBase64: z.string().max(MAX_CHUNK_BASE64).regex(/^[A-Za-z0-9+/]*={0,2}$/),
+  })
+  .strict()
+export type RecordingChunkInput = z.infer<typeof RecordingChunkInputSchema>

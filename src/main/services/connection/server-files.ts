@@ -40,6 +40,16 @@ export class ServerFiles {
     return parseJson(response, AttachmentRefSchema.parse)
   }
 
+  /** A call's recording; the server acknowledges the same bytes again, so retrying is safe. */
+  async uploadRecording(callId: string, mime: string, durationSec: number, data: Uint8Array): Promise<void> {
+    const response = await this.fetch(`/api/recordings/${encodeURIComponent(callId)}?durationSec=${durationSec}`, {
+      method: 'PUT',
+      headers: { 'content-type': mime },
+      body: data,
+    })
+    await failUnlessOk(response)
+  }
+
   async kbVersions(articleId: string): Promise<KbArticleHistory> {
     const response = await this.fetch(`/api/kb/articles/${encodeURIComponent(articleId)}/versions`, { method: 'GET' })
     await failUnlessOk(response)

@@ -191,6 +191,11 @@ export class RemotePeerConnection {
     return this.send({ op: 'mix', withCallIds })
   }
 
+  /** Recording both directions; finished and sent to main by the engine when the connection closes. */
+  record(enabled: boolean): Promise<MediaReplyValue> {
+    return this.send({ op: 'record', enabled })
+  }
+
   close(): void {
     if (this.closed) return
     this.closed = true

@@ -34,6 +34,10 @@ export class RendererMediaPort implements MediaPort {
     return this.mediaId !== null
   }
 
+  isEngine(mediaId: string): boolean {
+    return this.mediaId === mediaId
+  }
+
   attach(mediaId: string): void {
     if (this.mediaId === mediaId) return
     this.failPending(`The media engine was replaced`)

@@ -21,6 +21,8 @@ import {
 import { installJsSipEnvironment } from './jssip-environment'
 import { bindCallToPort, CALL_ID_KEY, placeholderStream, RemotePeerConnection, unbindCall } from './remote-peer-connection'
 import type { RendererMediaPort } from './renderer-media-port'
+import type { RecordingSpool } from './recording-spool'
+import type { RecordingChunkInput } from '../../../shared/ipc/phone-media'
 import { toAccountView, type SipAccount, type SipAccountStore } from './sip-account-store'
 import type { SipAccountInput } from '../../../shared/domain/phone'
 
@@ -36,6 +38,10 @@ export interface SoftphoneDeps {
   recordCall(record: CallRecord): Promise<void>
   /** The centre's after-call work time (话后处理), in seconds. */
   wrapUpSeconds(): Promise<number>
+  /** The centre's recording policy. */
+  recordingPolicy(): Promise<PhoneSnapshot['recordingPolicy']>
+  /** Where finished recordings wait for the server. */
+  spool: RecordingSpool
   onError?(where: string, err: unknown): void
 }
 
@@ -62,6 +68,10 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
   private readonly calls = new Map<string, Call>()
   private wrapUp: { callId: string; until: number; timer: ReturnType<typeof setTimeout> } | null = null
   private readonly endedTimers = new Set<ReturnType<typeof setTimeout>>()
+  private policy: PhoneSnapshot['recordingPolicy'] = 'none'
+  private recordingsPending = 0
+  /** Recorded calls whose audio the media engine has not finished sending. */
+  private readonly awaitingAudio = new Set<string>()
   /** Calls being placed by dial(): JsSIP announces them before ua.call() returns. */
   private readonly placing = new Set<string>()
 
@@ -78,6 +88,8 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
       calls: calls.sort((a, b) => Number(a.state === 'ended') - Number(b.state === 'ended') || a.offeredAt - b.offeredAt),
       wrapUp: this.wrapUp && { callId: this.wrapUp.callId, until: this.wrapUp.until },
       mediaReady: this.deps.port.attached,
+      recordingPolicy: this.policy,
+      recordingsPending: this.recordingsPending,
     }
   }
 
@@ -88,7 +100,35 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     this.agentId = agentId
     this.account = await this.deps.accounts.load(agentId)
     if (this.account) this.connect(this.account)
+    await this.refreshPolicy()
+    this.recordingsPending = await this.deps.spool.pending()
+    void this.deps.spool.flush()
     this.changed()
+  }
+
+  setRecordingsPending(count: number): void {
+    if (count === this.recordingsPending) return
+    this.recordingsPending = count
+    this.changed()
+  }
+
+  /** Recording on demand: the agent starts or stops it; 'all' and 'none' are the centre's call. */
+  async record(callId: string, enabled: boolean): Promise<CallView> {
+    const call = this.requireCall(callId, ['active'])
+    await this.refreshPolicy()
+    if (this.policy !== 'on_demand' && enabled !== (this.policy === 'all')) {
+      throw new AppError('forbidden', this.policy === 'all' ? 'The centre records every call' : 'The centre does not record calls')
+    }
+    await this.setRecording(call, enabled)
+    return call.view
+  }
+
+  /** `phone.recordingChunk` from the media engine. */
+  async recordingChunk(chunk: RecordingChunkInput): Promise<void> {
+    if (!this.deps.port.isEngine(chunk.mediaId)) throw new AppError('conflict', 'This page is not the media engine')
+    await this.deps.spool.append(chunk, this.awaitingAudio.has(chunk.callId))
+    if (chunk.last) this.awaitingAudio.delete(chunk.callId)
+    this.setRecordingsPending(await this.deps.spool.pending())
   }
 
   /** Signed out: every call ends and the registration is withdrawn. */
@@ -231,7 +271,7 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
   async finishWrapUp(callId: string, disposition: string | null, note: string, ready: boolean): Promise<PhoneSnapshot> {
     const call = this.calls.get(callId)
     if (!call || call.view.state !== 'ended') throw new AppError('not_found', `No ended call ${callId} to wrap up`)
-    await this.deps.recordCall(this.record(call, disposition, note.trim() || null))
+    await this.deps.recordCall(this.logRecord(call, disposition, note.trim() || null))
     if (this.wrapUp?.callId === callId) {
       clearTimeout(this.wrapUp.timer)
       this.wrapUp = null
@@ -331,6 +371,7 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
         conferenced: false,
         dtmfSent: '',
         dtmfReceived: '',
+        recording: false,
       },
     }
     this.calls.set(callId, call)
@@ -338,6 +379,9 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     session.on('confirmed', () => {
       this.update(callId, { state: 'active', answeredAt: Date.now() })
       if (this.deps.presence()?.state !== 'on_call') void this.setState({ state: 'on_call' })
+      void this.refreshPolicy().then(async () => {
+        if (this.policy === 'all' && call.view.state === 'active') await this.setRecording(call, true)
+      }).catch((err: unknown) => this.deps.onError?.('phone.record', err))
     })
     session.on('hold', (e) => this.update(callId, e.originator === 'local' ? { held: true } : { remoteHeld: true }))
     session.on('unhold', (e) => this.update(callId, e.originator === 'local' ? { held: false } : { remoteHeld: false }))
@@ -368,8 +412,10 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     const call = this.calls.get(callId)
     if (!call || call.view.state === 'ended') return
     unbindCall(callId)
-    call.view = { ...call.view, state: 'ended', endedAt: Date.now(), endCause: cause, held: false, muted: false }
-    void this.deps.recordCall(this.record(call, null, null)).catch((err: unknown) => this.deps.onError?.('phone.record', err))
+    call.view = { ...call.view, state: 'ended', endedAt: Date.now(), endCause: cause, held: false, muted: false, recording: false }
+    const record = this.logRecord(call, null, null)
+    void this.deps.recordCall(record).catch((err: unknown) => this.deps.onError?.('phone.record', err))
+    if (this.awaitingAudio.has(callId)) void this.deps.spool.describe(callId, record.durationSec).catch((err: unknown) => this.deps.onError?.('phone.recording', err))
     const answered = call.view.answeredAt !== null
     if (answered && this.liveCalls().length === 0) void this.startWrapUp(callId)
     else this.forgetLater(callId, ENDED_VISIBLE_MS)
@@ -421,7 +467,7 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     return connection
   }
 
-  private record(call: Call, disposition: string | null, note: string | null): CallRecord {
+  private logRecord(call: Call, disposition: string | null, note: string | null): CallRecord {
     const v = call.view
     const endedAt = v.endedAt ?? Date.now()
     return {
@@ -439,6 +485,17 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
       note,
       transferredTo: call.transferredTo,
     }
+  }
+
+  private async setRecording(call: Call, enabled: boolean): Promise<void> {
+    if (call.view.recording === enabled) return
+    await this.peer(call).record(enabled)
+    if (enabled) this.awaitingAudio.add(call.view.id)
+    this.update(call.view.id, { recording: enabled })
+  }
+
+  private async refreshPolicy(): Promise<void> {
+    this.policy = await this.deps.recordingPolicy().catch(() => this.policy)
   }
 
   private async setState(change: StateChange): Promise<void> {
