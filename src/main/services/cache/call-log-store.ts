@@ -155,9 +155,17 @@ export function callLog(sql: Sqlite, agentId: string, limit: number): CallRecord
   return sql.all<CallRow>('SELECT * FROM calls WHERE agent_id = ? ORDER BY offered_at DESC, id DESC LIMIT ?', agentId, limit).map(recordOf)
 }
 
-/** The server has the call as recorded here, unless a later record of it is still queued. */
+/**
+ * The server has the call as recorded here (unless a later record of it is still queued). Its own
+ * copy is shown from now on: it may differ (a customer it does not know is dropped), and when sync
+ * brought it before this answer, no later change of the call will bring it again.
+ */
 export function localCallDelivered(sql: Sqlite, opId: string): void {
-  sql.run('UPDATE calls SET pending_op_id = NULL WHERE pending_op_id = ?', opId)
+  const row = sql.get<CallRow>('SELECT * FROM calls WHERE pending_op_id = ?', opId)
+  if (!row) return
+  const synced = row.synced_json ? (JSON.parse(row.synced_json) as CallLogRecord) : null
+  if (synced) writeCall(sql, synced, synced.agentId, null, null)
+  else sql.run('UPDATE calls SET pending_op_id = NULL WHERE id = ?', row.id)
 }
 
 /** The agent dropped the latest record of a call: the server's copy is shown again, or nothing if it has none. */

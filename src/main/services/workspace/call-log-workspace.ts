@@ -35,7 +35,7 @@ export class CallLogWorkspace {
   }
 
   /** The agent's calls, newest first (from any of their desktops, once synced). */
-  list(limit = 50): Promise<CallRecord[]> {
+  async list(limit = 50): Promise<CallRecord[]> {
     return this.cache.callLog(this.agent().id, parseOrThrow(LimitSchema, limit, 'limit'))
   }
 }
