@@ -258,6 +258,32 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await phoneState(b, (s) => s.calls.every((x) => x.state === 'ended'))
   }, 40_000)
 
+  it('keeps a live call when the page holding its audio is reloaded: the new page takes over by re-INVITE', async () => {
+    await ready(b)
+    const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
+    const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
+    await b.api.invoke('phone.answer', { callId: incoming.id })
+    await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
+    await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
+    await b.api.invoke('phone.mute', { callId: incoming.id, muted: true })
+
+    // The old page is gone without a word; the reloaded one attaches as a new engine.
+    b.media.stop()
+    const offersAtA = a.media.requests.filter((r) => r.callId === dialled.id && r.request.op === 'setRemoteDescription').length
+    b.media = await attachFakeMediaEngine(b)
+    await expect.poll(() => b.media.requests.filter((r) => r.callId === incoming.id).map((r) => r.request.op)).toEqual(
+      expect.arrayContaining(['create', 'setSending', 'record', 'createOffer', 'setLocalDescription', 'setRemoteDescription']),
+    )
+    await expect.poll(() => a.media.requests.filter((r) => r.callId === dialled.id && r.request.op === 'setRemoteDescription').length).toBeGreaterThan(offersAtA)
+    const after = await b.api.invoke('phone.get')
+    expect(after.calls.find((x) => x.id === incoming.id)).toMatchObject({ state: 'active', muted: true })
+    expect(b.media.peers.get(incoming.id)?.sending).toBe(false)
+
+    await a.api.invoke('phone.hangup', { callId: dialled.id })
+    await phoneState(b, (s) => s.wrapUp?.callId === incoming.id)
+    await b.api.invoke('phone.wrapUp', { callId: incoming.id, disposition: null })
+  })
+
   it('keeps a recording made while the server is down until it can be uploaded', async () => {
     await ready(b)
     await centre.server.stop()

@@ -22,6 +22,10 @@ export class RecordingSpool {
   /** The next chunk each recording in progress expects; a gap or a repeat is refused. */
   private readonly expected = new Map<string, { seq: number; mime: string }>()
   private uploading: Promise<void> | null = null
+  /** A flush asked for while one runs: what it adds may have been passed over, so run again. */
+  private flushAgain = false
+  /** The audio and the duration are written by different callers: one write of a meta file at a time. */
+  private metaWrites: Promise<void> = Promise.resolve()
   private retryTimer: ReturnType<typeof setTimeout> | undefined
   private closed = false
 
@@ -51,9 +55,8 @@ export class RecordingSpool {
 
   /** The call ended: its duration goes with the upload. Either this or the last chunk may come first. */
   async describe(callId: string, durationSec: number): Promise<void> {
-    const meta = await this.readMeta(callId)
     await mkdir(this.dir, { recursive: true })
-    await this.writeMeta({ callId, mime: meta?.mime ?? '', durationSec })
+    await this.writeMeta({ callId, mime: '', durationSec })
     void this.flush()
   }
 
@@ -65,8 +68,16 @@ export class RecordingSpool {
   /** Uploads every complete recording; keeps what fails for the next try. */
   flush(): Promise<void> {
     if (this.closed) return Promise.resolve()
-    this.uploading ??= this.uploadAll().finally(() => {
+    if (this.uploading) {
+      this.flushAgain = true
+      return this.uploading
+    }
+    this.uploading = this.uploadAll().finally(() => {
       this.uploading = null
+      if (this.flushAgain) {
+        this.flushAgain = false
+        void this.flush()
+      }
     })
     return this.uploading
   }
@@ -99,7 +110,13 @@ export class RecordingSpool {
     if (failed && !this.closed) this.retryTimer = setTimeout(() => void this.flush(), RETRY_MS)
   }
 
-  private async writeMeta(patch: RecordingMeta): Promise<void> {
+  private writeMeta(patch: RecordingMeta): Promise<void> {
+    const next = this.metaWrites.then(() => this.mergeMeta(patch))
+    this.metaWrites = next.catch(() => undefined)
+    return next
+  }
+
+  private async mergeMeta(patch: RecordingMeta): Promise<void> {
     const current = await this.readMeta(patch.callId)
     const merged: RecordingMeta = {
       callId: patch.callId,

@@ -115,6 +115,7 @@ export class RemotePeerConnection {
   /** Requests run one after another: the engine must create the connection before anything else. */
   private queue: Promise<unknown> = Promise.resolve()
   private closed = false
+  private readonly iceServers: IceServer[]
   readonly track: RemoteAudioTrack
   private readonly sender: { track: RemoteAudioTrack; dtmf: { toneBuffer: string; insertDTMF: (tones: string, duration?: number, gap?: number) => void } }
 
@@ -134,7 +135,20 @@ export class RemotePeerConnection {
       },
     }
     this.unsubscribe = this.port.subscribe(callId, (event) => this.onPortEvent(event))
-    void this.send({ op: 'create', iceServers: config.iceServers ?? [] }).catch(() => undefined)
+    this.iceServers = config.iceServers ?? []
+    void this.send({ op: 'create', iceServers: this.iceServers }).catch(() => undefined)
+  }
+
+  /**
+   * A new media engine took over (the page was reloaded or its renderer died): the real connection
+   * is gone, so a fresh one is created there, with the same mute state; the caller then
+   * renegotiates (a re-INVITE) so the far side sends to the new one.
+   */
+  async recreate(): Promise<void> {
+    if (this.closed) return
+    this.state = initialState
+    await this.send({ op: 'create', iceServers: this.iceServers })
+    if (!this.track.enabled) await this.send({ op: 'setSending', enabled: false })
   }
 
   get signalingState(): PeerState['signalingState'] {

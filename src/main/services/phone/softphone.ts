@@ -160,8 +160,31 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     return this.snapshot()
   }
 
+  /**
+   * A media engine attached or went away. Calls survive a reload of the page: each live call gets
+   * a new connection in the new engine and a re-INVITE, so the audio follows.
+   */
   mediaChanged(): void {
     this.changed()
+    if (!this.deps.port.attached) return
+    for (const call of this.liveCalls()) {
+      if (call.view.state !== 'active') continue
+      void this.restoreMedia(call).catch((err: unknown) => this.deps.onError?.('phone.restoreMedia', err))
+    }
+  }
+
+  private async restoreMedia(call: Call): Promise<void> {
+    const peer = this.peer(call)
+    await peer.recreate()
+    // The old page's recording went with it; the new engine starts a fresh one.
+    const wasRecording = call.view.recording
+    this.awaitingAudio.delete(call.view.id)
+    if (wasRecording) {
+      call.view = { ...call.view, recording: false }
+      await this.setRecording(call, true)
+    }
+    const renegotiating = call.session.renegotiate({}, () => undefined)
+    if (!renegotiating) throw new Error(`Call ${call.view.id} could not renegotiate its media`)
   }
 
   async dial(target: string, customerId?: string): Promise<CallView> {
