@@ -20,7 +20,8 @@ npx tsx src/server/cli.ts serve --db "$DB" --port "$SERVER_PORT" --demo &
 server=$!
 host=""
 customers=""
-trap 'kill $server $host $customers 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
+phones=""
+trap 'kill $server $host $customers $phones 2>/dev/null; wait 2>/dev/null' EXIT INT TERM
 for _ in $(seq 1 100); do
   curl -fsS "http://127.0.0.1:$SERVER_PORT/api/health" >/dev/null 2>&1 && break
   sleep 0.2
@@ -34,6 +35,9 @@ host="$host $!"
 # Customers writing in on the web chat page and in the QQ groups.
 npx tsx src/server/simulator/cli.ts --server "http://127.0.0.1:$SERVER_PORT" --db "$DB" --rate "${OMNI_DEMO_RATE:-6}" &
 customers="$!"
+# A SIP registrar with an extension per agent, so the workstations' phones can call each other.
+npx tsx scripts/demo-sip.ts &
+phones="$!"
 sleep 2
 cat <<MSG
 
@@ -41,6 +45,7 @@ Demo logins (password demo123): agent01 … agent30 (agents; agent01–agent10 a
 lead1 … lead3 (team leads), admin. Open each workstation's address above in a browser, sign in,
 choose 示闲 (ready) and work arrives in 收件箱 within a minute: simulated customers are writing on the
 web chat page (http://127.0.0.1:$SERVER_PORT/chat — try it yourself) and in three QQ groups.
+Phones: see the [phone] line above for the SIP account of each agent.
 Press Ctrl-C to stop.
 MSG
 wait $server

@@ -10,14 +10,14 @@ export ELECTRON_SKIP_BINARY_DOWNLOAD=1 PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1
 need=()
 # Chinese UI text needs a CJK font in the browser (screenshots, layout checks).
 [ -f /usr/share/fonts/truetype/wqy/wqy-microhei.ttc ] || need+=(fonts-wqy-microhei)
+# The demo's phones and the softphone tests use a real SIP registrar (Kamailio, resources/kamailio);
+# its WebSocket module is a separate package. (/usr/sbin is not on a normal user's PATH.)
+{ { [ -x /usr/sbin/kamailio ] || command -v kamailio >/dev/null; } && ls /usr/lib/*/kamailio/modules/websocket.so >/dev/null 2>&1; } \
+  || need+=(kamailio kamailio-websocket-modules)
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
   # Email tests run a real IMAP server (Dovecot) from a config file of their own.
   command -v dovecot >/dev/null || need+=(dovecot-imapd)
-  # Softphone tests run a real SIP registrar (Kamailio, resources/kamailio); WebSocket is a separate package.
-  # (/usr/sbin is not on a normal user's PATH.)
-  { { [ -x /usr/sbin/kamailio ] || command -v kamailio >/dev/null; } && ls /usr/lib/*/kamailio/modules/websocket.so >/dev/null 2>&1; } \
-    || need+=(kamailio kamailio-websocket-modules)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)
 fi
 if [ ${#need[@]} -gt 0 ]; then
