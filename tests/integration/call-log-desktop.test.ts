@@ -224,7 +224,7 @@ describe('the call log', () => {
     expect((await loadOf(centre.server.db, ['a1'])).get('a1') ?? { chat: 0, email: 0 }).toEqual({ chat: 0, email: 0 })
   })
 
-  it('files a missed call from an unknown number unlinked, and one without a number not at all', async () => {
+  it('files a missed call from an unknown number unlinked until the agent links a customer, and one without a number not at all', async () => {
     const agent = await desktopOf('agent2')
     const unknown = missed({ remoteNumber: '010-6234 5678' })
     const hidden = missed({ remoteNumber: 'anonymous', offeredAt: BASE + 1_000 })
@@ -236,6 +236,19 @@ describe('the call log', () => {
     expect(conversation).toMatchObject({ assigned_agent_id: 'a2', customer_id: null, identity_value: '01062345678', identity_name: '01062345678', skill_group_id: 's1' })
     expect(await serverCall(hidden.id)).toMatchObject({ conversation_id: null, missed: 1 })
     expect((await agent.workspace.calls.list(10)).map((c) => c.id)).toEqual([hidden.id, unknown.id])
+
+    // Linked to a customer, the number becomes their phone: their next missed call is recognised.
+    await eventually(async () => (await agent.workspace.inbox.get(conversation.id)) ?? undefined, 'the item on the desktop')
+    await agent.workspace.inbox.linkCustomer(conversation.id, 'c-sun')
+    await agent.workspace.inbox.resolve({ conversationId: conversation.id, disposition: 'solved' })
+    await agent.settled('the link and the resolution delivered')
+    const contacts = await centre.server.db.selectFrom('customer_contacts').select(['kind', 'normalized']).where('customer_id', '=', 'c-sun').orderBy('normalized').execute()
+    expect(contacts).toEqual([{ kind: 'phone', normalized: '01062345678' }, { kind: 'phone', normalized: '13700137000' }])
+    const later = missed({ remoteNumber: '(010) 62345678', offeredAt: BASE + 60_000 })
+    await agent.workspace.calls.record(later)
+    await agent.settled('the next missed call delivered')
+    const next = await centre.server.db.selectFrom('conversations').selectAll().where('id', '=', (await serverCall(later.id))!.conversation_id!).executeTakeFirstOrThrow()
+    expect(next).toMatchObject({ status: 'open', customer_id: 'c-sun', tier: '银', identity_name: '孙丽' })
   })
 
   it('brings the call log to the agent’s other desktop and to leads, not to other agents', async () => {

@@ -274,7 +274,8 @@ export async function applyConversationLinkCustomer(context: OpContext, payload:
   await updateConversation(trx, changes, payload.conversationId, { customer_id: customer.id, tier: customer.tier, priority: tierPriority(customer.tier) }, now)
   // The channel identity becomes one of the customer's contacts, so the next message is recognised.
   const { conversation } = loaded
-  if (conversation.identity_kind === 'qq' || conversation.identity_kind === 'email') {
+  // A callback item's identity is the caller's number, already normalised.
+  if (conversation.identity_kind === 'qq' || conversation.identity_kind === 'email' || conversation.identity_kind === 'phone') {
     const normalized = conversation.identity_kind === 'email' ? conversation.identity_value.toLowerCase() : conversation.identity_value
     const known = await trx
       .selectFrom('customer_contacts')
