@@ -307,6 +307,15 @@ describe('the call log', () => {
     await expect(agent.workspace.calls.record({ ...good, direction: 'outbound' })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('direction') })
     await expect(agent.workspace.calls.record({ ...good, remoteNumber: '13999999999' })).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('number') })
     await expect(agent.workspace.calls.list(0)).rejects.toMatchObject({ code: 'invalid_argument' })
+    // A sync page with a malformed call is refused whole, nothing stored.
+    const cursor = await agent.workspace.cache.getCursor()
+    const record = { ...good, id: `call-${randomUUID()}`, agentId: 'a2', agentName: '李娜', conversationId: null }
+    const page = [
+      { seq: cursor + 1, entity: 'call', id: record.id, deleted: false, data: record },
+      { seq: cursor + 2, entity: 'call', id: 'call-bad', deleted: false, data: { ...record, id: 'call-bad', durationSec: 'long' } },
+    ]
+    await expect(agent.workspace.cache.applyChanges(page, cursor + 2)).rejects.toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('Change 1') })
+    expect(await agent.workspace.cache.getCursor()).toBe(cursor)
     expect(await agent.workspace.outboxStatus()).toEqual(outbox)
     expect(await agent.workspace.calls.list(100)).toEqual(log)
 
