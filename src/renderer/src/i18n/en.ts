@@ -58,6 +58,7 @@ export const en: Messages = {
     timeout: 'Cannot reach the server (request timed out). Please try again.',
     internal: 'Something went wrong. Please try again.',
   },
+    unavailable: 'Not available right now (for example: no audio device, or the phone is not registered).',
   role: {
     agent: 'Agent',
     lead: 'Team lead',

@@ -61,6 +61,7 @@ export const zhCN = {
     timeout: '无法连接服务器(请求超时),请稍后重试。',
     internal: '发生内部错误,请稍后重试。',
   },
+    unavailable: '暂时不可用(例如：没有音频设备，或电话未注册)。',
   role: {
     agent: '座席',
     lead: '班长',
