@@ -102,12 +102,20 @@ export class RecordingSpool {
         await rm(this.dataFile(callId), { force: true })
         await rm(this.metaFile(callId), { force: true })
       } catch (err) {
-        failed = true
+        const transient = !(err instanceof AppError) || ['offline', 'timeout', 'unauthenticated', 'token_expired', 'internal', 'unavailable'].includes(err.code)
+        if (transient) failed = true
+        else await this.setAside(callId)
         if (!(err instanceof AppError && (err.code === 'offline' || err.code === 'timeout'))) this.onError(err)
       }
     }
     this.onPendingChanged(await this.pending())
     if (failed && !this.closed) this.retryTimer = setTimeout(() => void this.flush(), RETRY_MS)
+  }
+
+  /** The server refused it for good (empty, too large, another recording of the call): keep it, stop retrying. */
+  private async setAside(callId: string): Promise<void> {
+    await rename(this.dataFile(callId), join(this.dir, `${safe(callId)}.refused`)).catch(() => undefined)
+    await rm(this.metaFile(callId), { force: true })
   }
 
   private writeMeta(patch: RecordingMeta): Promise<void> {
