@@ -7,6 +7,7 @@ import { customersDataChanged, customersOutboxChanged, resetCustomers, useCustom
 import { kbDataChanged, kbOutboxChanged, resetKb, useKbStore } from '../features/kb/kb-store'
 import { listenToSignoffs, resetSignoffs, signoffsMayHaveChanged, useSignoffStore } from '../features/kb/signoff-store'
 import { listenToOffline, useOfflineStore } from '../features/offline/offline-store'
+import { listenToPhone } from '../features/phone/phone-live'
 import { listenToSession, useSessionStore } from '../features/session/session-store'
 import { useNavigation } from '../features/shell/navigation'
 import { listenToTeam, useTeamStore } from '../features/team/team-store'
@@ -25,6 +26,8 @@ export function startLiveUpdates(api: AgentApi): () => void {
     listenToOffline(api),
     listenToSignoffs(api),
     listenToInbox(api),
+    // The softphone's media engine, ringing and shortcuts while an agent is signed in.
+    listenToPhone(api),
     // Views re-read what they show when the cache changed under them.
     api.on('data.changed', ({ entities }) => {
       kbDataChanged(entities)

@@ -1,8 +1,10 @@
 import type { Messages } from './messages'
 import { kbSettingsEn } from './kb-settings-texts'
+import { phoneEn } from './phone-texts'
 
 export const en: Messages = {
   ...kbSettingsEn,
+  ...phoneEn,
   app: {
     name: 'Omnichannel Agent Desktop',
     loading: 'Connecting to the local service…',
@@ -56,9 +58,9 @@ export const en: Messages = {
     conflict: 'This conflicts with the current state. Refresh and try again.',
     offline: 'Cannot reach the server. Check the network and try again.',
     timeout: 'Cannot reach the server (request timed out). Please try again.',
+    unavailable: 'Not available right now (for example: no audio device, or the phone is not registered).',
     internal: 'Something went wrong. Please try again.',
   },
-    unavailable: 'Not available right now (for example: no audio device, or the phone is not registered).',
   role: {
     agent: 'Agent',
     lead: 'Team lead',
@@ -101,6 +103,7 @@ export const en: Messages = {
     customers: 'Customers',
     tickets: 'Tickets',
     team: 'Team',
+    phone: 'Phone',
     settings: 'Settings',
   },
   shell: {

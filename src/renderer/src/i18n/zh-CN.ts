@@ -3,9 +3,11 @@
  * (see `Messages`), so a text missing in English is a type error rather than a blank label.
  */
 import { kbSettingsZh } from './kb-settings-texts'
+import { phoneZh } from './phone-texts'
 
 export const zhCN = {
   ...kbSettingsZh,
+  ...phoneZh,
   app: {
     name: '全渠道座席工作台',
     loading: '正在连接本机服务…',
@@ -59,9 +61,9 @@ export const zhCN = {
     conflict: '操作与当前状态冲突,请刷新后重试。',
     offline: '无法连接服务器,请检查网络后重试。',
     timeout: '无法连接服务器(请求超时),请稍后重试。',
+    unavailable: '暂时不可用(例如：没有音频设备，或电话未注册)。',
     internal: '发生内部错误,请稍后重试。',
   },
-    unavailable: '暂时不可用(例如：没有音频设备，或电话未注册)。',
   role: {
     agent: '座席',
     lead: '班长',
@@ -104,6 +106,7 @@ export const zhCN = {
     customers: '客户',
     tickets: '工单',
     team: '班组监控',
+    phone: '电话',
     settings: '设置',
   },
   shell: {

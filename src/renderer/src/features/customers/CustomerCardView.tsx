@@ -3,6 +3,7 @@ import { useTranslation } from 'react-i18next'
 import type { CustomerCard } from '../../../../shared/ipc/views'
 import { errorText } from '../../i18n/error-text'
 import { DeliveryState } from '../offline/DeliveryState'
+import { CallButton } from '../phone/CallButton'
 import { ContactLabel } from './ContactIcon'
 import { CustomerEditForm } from './CustomerEditForm'
 import { useCustomersStore } from './customers-store'
@@ -89,6 +90,7 @@ function CustomerCardView({ card }: { card: CustomerCard }) {
                   <li key={contact.id} className="contact" data-testid="customer-contact" data-kind={contact.kind} data-normalized={contact.normalized}>
                     <ContactLabel kind={contact.kind} />
                     <span className="contact-value">{contact.value}</span>
+                    {contact.kind === 'phone' && <CallButton number={contact.value} customerId={customer.id} />}
                   </li>
                 ))}
               </ul>

@@ -10,6 +10,7 @@ import { ContactLabel } from '../customers/ContactIcon'
 import { useCustomersStore } from '../customers/customers-store'
 import { InteractionList } from '../customers/InteractionList'
 import { TierBadge } from '../customers/TierBadge'
+import { CallButton } from '../phone/CallButton'
 import { useNavigation } from '../shell/navigation'
 import { useConversationStore } from './conversation-store'
 
@@ -76,6 +77,7 @@ function KnownCustomer({ customerId, version }: { customerId: string; version: n
           <li key={contact.id} className="contact">
             <ContactLabel kind={contact.kind} />
             <span className="contact-value">{contact.value}</span>
+            {contact.kind === 'phone' && <CallButton number={contact.value} customerId={customer.id} />}
           </li>
         ))}
       </ul>

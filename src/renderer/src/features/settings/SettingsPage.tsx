@@ -1,6 +1,7 @@
 import { useTranslation } from 'react-i18next'
 import type { AgentSettingKey } from '../../../../shared/domain/settings'
 import { errorText } from '../../i18n/error-text'
+import { PhoneSettings } from '../phone/PhoneSettings'
 import { chooseLanguage, useSettingsStore } from './settings-store'
 import './settings.css'
 
@@ -95,6 +96,7 @@ export function SettingsPage() {
           </fieldset>
         </>
       )}
+      <PhoneSettings />
     </section>
   )
 }

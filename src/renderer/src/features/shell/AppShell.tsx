@@ -7,6 +7,8 @@ import { KnowledgeBasePage } from '../kb/KnowledgeBasePage'
 import { SignoffModal } from '../kb/SignoffModal'
 import { ConflictsPanel } from '../offline/ConflictsPanel'
 import { OfflineBanner } from '../offline/OfflineBanner'
+import { CallDock } from '../phone/CallDock'
+import { PhonePage } from '../phone/PhonePage'
 import { SyncProgress } from '../offline/SyncProgress'
 import { TeamView } from '../team/TeamView'
 import { TicketsPage } from '../tickets/TicketsPage'
@@ -19,6 +21,7 @@ import { StatusBar } from './StatusBar'
 
 const pages: Record<View, () => ReactNode> = {
   inbox: () => <InboxPage />,
+  phone: () => <PhonePage />,
   kb: () => <KnowledgeBasePage />,
   customers: () => <CustomersPage />,
   tickets: () => <TicketsPage />,
@@ -41,6 +44,7 @@ export function AppShell({ agent }: { agent: AgentProfile }) {
         <main className="shell-content">{pages[view]()}</main>
         <ConflictsPanel />
       </div>
+      <CallDock />
       <SignoffModal />
       <SettingsSync agentId={agent.id} />
       <Toasts />

@@ -5,6 +5,7 @@ import { StatePicker } from '../agent-state/StatePicker'
 import { ConnectionIndicator } from '../connection/ConnectionIndicator'
 import { SignoffBadge } from '../kb/SignoffModal'
 import { OutboxIndicators } from '../offline/OutboxIndicators'
+import { RegistrationIndicator } from '../phone/RegistrationIndicator'
 import { LogoutButton } from '../session/LogoutButton'
 import { LanguageSwitch } from '../settings/LanguageSwitch'
 
@@ -27,6 +28,7 @@ export function StatusBar({ agent }: { agent: AgentProfile }) {
       <div className="status-bar-tools">
         <SignoffBadge />
         <OutboxIndicators />
+        <RegistrationIndicator />
         <ConnectionIndicator />
         <LanguageSwitch />
         <LogoutButton />

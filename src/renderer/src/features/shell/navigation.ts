@@ -1,7 +1,7 @@
 import { create } from 'zustand'
 import type { Role } from '../../../../shared/domain/agent'
 
-export const views = ['inbox', 'kb', 'customers', 'tickets', 'team', 'settings'] as const
+export const views = ['inbox', 'phone', 'kb', 'customers', 'tickets', 'team', 'settings'] as const
 export type View = (typeof views)[number]
 
 /** Views that only some roles may open; the rest are open to everyone signed in. */
