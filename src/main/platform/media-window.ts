@@ -5,9 +5,9 @@
  * dies it is opened again and attaches as the new engine; main keeps the calls meanwhile.
  */
 import { BrowserWindow } from 'electron'
+import { MEDIA_WINDOW_HASH } from '../../shared/ipc/phone-media'
 import type { AppOrigin } from './security-policy'
 
-export const MEDIA_ROLE_HASH = '#media'
 const REOPEN_DELAY_MS = 1_000
 
 export interface MediaWindowOptions {
@@ -48,7 +48,7 @@ export function keepMediaWindowOpen(options: MediaWindowOptions): () => void {
     current.webContents.on('render-process-gone', reopen)
     current.on('closed', reopen)
     const base = options.origin.devServerUrl ?? options.origin.rendererFileUrl
-    current.loadURL(`${base}${MEDIA_ROLE_HASH}`).catch((err: unknown) => {
+    current.loadURL(`${base}${MEDIA_WINDOW_HASH}`).catch((err: unknown) => {
       console.error('[media-window] could not load the media page:', err)
       reopen()
     })

@@ -13,6 +13,9 @@
 import { z } from 'zod'
 import { IceServerSchema } from '../domain/phone'
 
+/** Electron's hidden media window loads the app page with this hash: it runs only the media engine. */
+export const MEDIA_WINDOW_HASH = '#media'
+
 const Id = z.string().min(1).max(64)
 /** Far larger than any audio SDP with many candidates; refuses pasted garbage. */
 const MAX_SDP_CHARS = 64 * 1024

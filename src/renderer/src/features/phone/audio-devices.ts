@@ -16,7 +16,7 @@ interface AudioDeviceStore extends AudioDeviceChoice {
   choose(change: Partial<AudioDeviceChoice>): void
 }
 
-function readChoice(): AudioDeviceChoice {
+export function readAudioChoice(): AudioDeviceChoice {
   try {
     const raw: unknown = JSON.parse(localStorage.getItem(STORAGE_KEY) ?? 'null')
     if (typeof raw === 'object' && raw !== null) {
@@ -30,7 +30,7 @@ function readChoice(): AudioDeviceChoice {
 }
 
 export const useAudioDevices = create<AudioDeviceStore>()((set, get) => ({
-  ...readChoice(),
+  ...readAudioChoice(),
   choose: (change) => {
     set(change)
     try {

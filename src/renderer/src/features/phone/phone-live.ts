@@ -9,6 +9,7 @@ import { useAudioDevices } from './audio-devices'
 import { startMediaEngine, type CallMediaStats, type MediaEngine } from './media-engine'
 import { installPhoneShortcuts } from './phone-shortcuts'
 import { isIncoming, refreshCallLog, usePhoneStore } from './phone-store'
+import { pageRunsMediaEngine } from './media-role'
 import { startRinging, stopRinging } from './ringtone'
 
 /**
@@ -38,9 +39,10 @@ export function listenToPhone(api: AgentApi): () => void {
     usePhoneStore.getState().reset()
     exposeTestHook(null)
     if (!signedInAs) return
+    void usePhoneStore.getState().load()
+    if (!pageRunsMediaEngine()) return
     engine = startMediaEngine(api, { devices: () => useAudioDevices.getState() })
     exposeTestHook(engine)
-    void usePhoneStore.getState().load()
     attach()
   }
 
