@@ -19,7 +19,7 @@ async function main(): Promise<void> {
   ]
   const kamailio = await startKamailio({ users, domain: DOMAIN })
   console.log(
-    `[phone] SIP registrar ready. In 设置 → 电话 enter WebSocket ${kamailio.wsUrl}, SIP URI sip:8001@${DOMAIN} ` +
+    `[phone] SIP registrar ready. In 设置 → 话机设置 enter WebSocket ${kamailio.wsUrl}, SIP URI sip:8001@${DOMAIN} ` +
       `for agent01 (8002 for agent02 …, 8101 for lead1), password ${PASSWORD}; then dial another agent's extension.`,
   )
   const stop = () => void kamailio.stop().finally(() => process.exit(0))
