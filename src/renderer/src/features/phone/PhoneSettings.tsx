@@ -1,4 +1,4 @@
-import { useState } from 'react'
+import { cloneElement, useState, type ReactElement } from 'react'
 import { useTranslation } from 'react-i18next'
 import type { IceServer, SipAccountView } from '../../../../shared/domain/phone'
 import { AudioDevicePicker } from './AudioDevicePicker'
@@ -89,12 +89,19 @@ function SipAccountForm({ account }: { account: SipAccountView | null }) {
     }
   }
 
-  const field = (id: string, label: string, input: React.ReactNode, hint?: string) => (
-    <label className="field phone-settings-field" htmlFor={id}>
-      <span className="field-label">{label}</span>
-      {input}
-      {hint && <span className="muted phone-settings-hint">{hint}</span>}
-    </label>
+  // The hint sits outside the label, so a field's accessible name is its label alone.
+  const field = (id: string, label: string, input: ReactElement<{ 'aria-describedby'?: string }>, hint?: string) => (
+    <div className="field phone-settings-field">
+      <label className="field-label" htmlFor={id}>
+        {label}
+      </label>
+      {hint ? cloneElement(input, { 'aria-describedby': `${id}-hint` }) : input}
+      {hint && (
+        <span className="muted phone-settings-hint" id={`${id}-hint`}>
+          {hint}
+        </span>
+      )}
+    </div>
   )
 
   return (
