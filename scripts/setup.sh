@@ -16,6 +16,8 @@ need=()
   || need+=(kamailio kamailio-websocket-modules)
 if [ "${1:-}" = test ]; then
   command -v chromium >/dev/null || need+=(chromium)
+  # The end-to-end tests run in a loopback-only network namespace (unshare, then `ip link set lo up`).
+  command -v ip >/dev/null || need+=(iproute2)
   # Email tests run a real IMAP server (Dovecot) from a config file of their own.
   command -v dovecot >/dev/null || need+=(dovecot-imapd)
   [ -x /usr/lib/postgresql/15/bin/initdb ] || ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || need+=(postgresql)

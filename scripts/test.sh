@@ -10,4 +10,8 @@ echo "== lint";       npx eslint .
 echo "== typecheck";  npm run typecheck --silent
 echo "== build";      npx electron-vite build >/dev/null
 echo "== unit + integration"; npx vitest run
-echo "== end to end"; npx playwright test
+echo "== end to end"
+# Calls carry real audio between Chromium pages: every packet must stay on loopback, so Playwright
+# runs in a network namespace that has only `lo` (everything the tests start listens on 127.0.0.1).
+if [ "$(id -u)" -eq 0 ]; then netns=(unshare -n); else netns=(unshare -rn); fi
+"${netns[@]}" -- bash -c 'ip link set lo up && exec npx playwright test "$@"' playwright "$@"
