@@ -66,7 +66,9 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
   private agentId: string | null = null
   private registration: Registration = idle
   private readonly calls = new Map<string, Call>()
-  private wrapUp: { callId: string; until: number; timer: ReturnType<typeof setTimeout> } | null = null
+  private wrapUp: { callId: string; until: number; timer: ReturnType<typeof setTimeout>; entered: Promise<void> } | null = null
+  /** Kept at hand so wrap-up starts in the same tick the call ends (no window where the agent looks free). */
+  private wrapUpSec = 60
   private readonly endedTimers = new Set<ReturnType<typeof setTimeout>>()
   private policy: PhoneSnapshot['recordingPolicy'] = 'none'
   private recordingsPending = 0
@@ -295,9 +297,12 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     const call = this.calls.get(callId)
     if (!call || call.view.state !== 'ended') throw new AppError('not_found', `No ended call ${callId} to wrap up`)
     await this.deps.recordCall(this.logRecord(call, disposition, note.trim() || null))
-    if (this.wrapUp?.callId === callId) {
-      clearTimeout(this.wrapUp.timer)
+    const wrapUp = this.wrapUp
+    if (wrapUp?.callId === callId) {
+      clearTimeout(wrapUp.timer)
       this.wrapUp = null
+      // 话后处理 must have landed before 示闲, or it would overwrite it.
+      await wrapUp.entered
       if (ready) await this.setState({ state: 'ready' })
     }
     this.forgetLater(callId, 0)
@@ -440,18 +445,16 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     void this.deps.recordCall(record).catch((err: unknown) => this.deps.onError?.('phone.record', err))
     if (this.awaitingAudio.has(callId)) void this.deps.spool.describe(callId, record.durationSec).catch((err: unknown) => this.deps.onError?.('phone.recording', err))
     const answered = call.view.answeredAt !== null
-    if (answered && this.liveCalls().length === 0) void this.startWrapUp(callId)
+    if (answered && this.liveCalls().length === 0) this.startWrapUp(callId)
     else this.forgetLater(callId, ENDED_VISIBLE_MS)
     this.changed()
   }
 
-  private async startWrapUp(callId: string): Promise<void> {
-    const seconds = await this.deps.wrapUpSeconds().catch(() => 60)
+  private startWrapUp(callId: string): void {
     if (this.wrapUp) clearTimeout(this.wrapUp.timer)
-    const timer = setTimeout(() => void this.finishWrapUp(callId, null, '', true).catch((err: unknown) => this.deps.onError?.('phone.wrapUp', err)), seconds * 1000)
-    this.wrapUp = { callId, until: Date.now() + seconds * 1000, timer }
-    await this.setState({ state: 'after_call_work' })
-    this.changed()
+    const ms = this.wrapUpSec * 1000
+    const timer = setTimeout(() => void this.finishWrapUp(callId, null, '', true).catch((err: unknown) => this.deps.onError?.('phone.wrapUp', err)), ms)
+    this.wrapUp = { callId, until: Date.now() + ms, timer, entered: this.setState({ state: 'after_call_work' }) }
   }
 
   private refer(call: Call, targetUri: string, label: string, replaces?: RTCSession): Promise<void> {
@@ -519,6 +522,7 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
 
   private async refreshPolicy(): Promise<void> {
     this.policy = await this.deps.recordingPolicy().catch(() => this.policy)
+    this.wrapUpSec = await this.deps.wrapUpSeconds().catch(() => this.wrapUpSec)
   }
 
   private async setState(change: StateChange): Promise<void> {
