@@ -66,8 +66,10 @@ interface SinkCapable {
 
 /** Routes an element's sound to the chosen output; hosts without setSinkId play on the default. */
 export async function routeToOutput(element: HTMLMediaElement, outputId: string): Promise<void> {
-  const sinkable = element as HTMLMediaElement & SinkCapable
+  const sinkable = element as HTMLMediaElement & SinkCapable & { sinkId?: string }
   if (typeof sinkable.setSinkId !== 'function') return
+  // Already there (a new element plays on the default): hosts without an output device refuse even ''.
+  if ((sinkable.sinkId ?? '') === outputId) return
   try {
     await sinkable.setSinkId(outputId)
   } catch (err) {

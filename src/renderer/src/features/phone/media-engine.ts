@@ -129,8 +129,23 @@ export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): Me
   const calls = new Map<string, CallMedia>()
   /** Requests for one call run in the order they came; different calls do not wait for each other. */
   const queues = new Map<string, Promise<void>>()
+  /**
+   * What goes back to main for one call (answers and events) is sent one at a time, each after
+   * main has taken the one before. Main handles each message asynchronously; sent together, an
+   * ICE event could be handled before the answer it follows, and main would then take the
+   * answer's older state (gathering) for the newest and wait for a candidate already reported.
+   */
+  const outboxes = new Map<string, Promise<void>>()
   let audioContext: AudioContext | null = null
   let stopped = false
+
+  function post(callId: string, what: string, send: () => Promise<unknown>): void {
+    const next = (outboxes.get(callId) ?? Promise.resolve()).then(() => send().then(() => undefined, (err: unknown) => console.warn(`Could not send ${what} of call ${callId}`, err)))
+    outboxes.set(callId, next)
+    void next.finally(() => {
+      if (outboxes.get(callId) === next) outboxes.delete(callId)
+    })
+  }
 
   function report(callId: string, pc: RTCPeerConnection, kind: 'icecandidate' | 'statechange', candidate?: RTCIceCandidate | null): void {
     if (stopped || calls.get(callId)?.pc !== pc) return
@@ -138,7 +153,7 @@ export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): Me
       kind === 'icecandidate'
         ? { mediaId, callId, kind, candidate: candidate ? { candidate: candidate.candidate, sdpMid: candidate.sdpMid, sdpMLineIndex: candidate.sdpMLineIndex } : null, state: peerState(pc) }
         : { mediaId, callId, kind, state: peerState(pc) }
-    api.invoke('phone.mediaEvent', event).catch((err: unknown) => console.warn(`Could not report ${kind} of call ${callId}`, err))
+    post(callId, kind, () => api.invoke('phone.mediaEvent', event))
   }
 
   function callFor(callId: string): CallMedia {
@@ -201,7 +216,10 @@ export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): Me
         call.recording.remote.connect(call.recording.destination)
       }
       // Chromium only feeds a remote track into Web Audio (the conference mix) while an element plays it.
-      speaker.play().catch((err: unknown) => console.warn(`Could not play the audio of call ${callId}`, err))
+      speaker.play().catch((err: unknown) => {
+        // Interrupted because the call closed meanwhile: nothing to play any more.
+        if (!(err instanceof DOMException && err.name === 'AbortError')) console.warn(`Could not play the audio of call ${callId}`, err)
+      })
     }
     return { state: peerState(pc) }
   }
@@ -377,7 +395,7 @@ export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): Me
         console.warn(`Media request ${request.op} for call ${callId} failed`, err)
         reply = { mediaId, reqId, ok: false, error: messageOf(err) }
       }
-      await api.invoke('phone.mediaReply', reply).catch((err: unknown) => console.warn(`Could not answer media request ${reqId}`, err))
+      post(callId, `the answer to ${request.op} #${reqId}`, () => api.invoke('phone.mediaReply', reply))
     })
     queues.set(callId, next)
     void next.finally(() => {
