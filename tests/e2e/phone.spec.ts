@@ -9,6 +9,7 @@ import type { MediaRequestEnvelope } from '../../src/shared/ipc/phone-media'
 import { startSeededCentre, type RunningCentre } from '../support/centre-process'
 import { startKamailio, type Kamailio } from '../support/kamailio'
 import { PASSWORD, seedMiniCentre } from '../support/mini-centre'
+import { connectVisitor } from '../support/webchat-visitor'
 import { RENDERER_DIR } from './support/harness'
 
 /**
@@ -77,6 +78,13 @@ test.beforeAll(async () => {
       await trx.insertInto('interactions').values({ id: 'i-caller-1', customer_id: 'c-caller', channel: 'email', direction: 'in', summary: '上月账单多扣二十元', agent_id: null, at: now - 86_400_000 }).execute()
       await recordChanges(trx, 'customer', ['c-caller'])
       await recordChanges(trx, 'interaction', ['i-caller-1'])
+      // B's web chat: the customer writes her number there and asks to be called back.
+      await trx.insertInto('skill_groups').values({ id: 's-phone', name: '回访', description: '' }).execute()
+      await trx.insertInto('agent_skills').values({ agent_id: 'a2', skill_group_id: 's-phone', level: 2 }).execute()
+      await trx
+        .insertInto('webchat_sites')
+        .values({ site_key: 'callback', name: '回访在线客服', allowed_origin: 'https://shop.example.com', skill_group_id: 's-phone', welcome_text: '您好', enabled: 1, created_at: now, updated_at: now })
+        .execute()
     })
   })
 })
@@ -229,7 +237,7 @@ async function answerCustomer(page: Page, lastContact?: string): Promise<Locator
   return call
 }
 
-test('A calls B through Kamailio: screen pop, two-way audio, hold, DTMF; B transfers to C blind, attended, and in a conference; the log and the customer history show the calls', async ({ browser }) => {
+test('A calls B through Kamailio: screen pop, two-way audio, hold, DTMF; B transfers to C blind, attended, and in a conference; the log and the customer history show the calls; a number in a chat calls the customer', async ({ browser }) => {
   test.setTimeout(240_000)
   const a = await signIn(browser, 'agent1')
   const b = await signIn(browser, 'agent2')
@@ -421,5 +429,32 @@ test('A calls B through Kamailio: screen pop, two-way audio, hold, DTMF; B trans
     // Declined is missed: in B's log (and B's inbox as a callback item).
     await b.getByTestId('nav-phone').click()
     await expect(b.getByTestId('call-log-row').and(b.locator('[data-missed="true"]'))).toHaveCount(1, { timeout: 10_000 })
+  })
+
+  await test.step('a number the customer writes in a chat calls her with one click', async () => {
+    const visitor = await connectVisitor(centre.server.url, { site: 'callback', page: 'https://shop.example.com/help' })
+    try {
+      const sent = await visitor.request('message:send', { clientId: 'callback-1', text: '麻烦回个电话，我的手机 138-0013-8000，订单 20241123001' })
+      expect(sent.ok).toBe(true)
+      await b.getByTestId('nav-inbox').click()
+      const row = b.getByTestId('conversation-row').and(b.locator('[data-channel="chat"]'))
+      await expect(row).toHaveAttribute('data-status', 'offered', { timeout: 15_000 })
+      await row.getByTestId('row-accept').click()
+      await row.click()
+      // The number is callable, the order number is not.
+      const number = b.getByTestId('conversation-pane').getByTestId('text-phone-number')
+      await expect(number).toHaveCount(1, { timeout: 10_000 })
+      await expect(number).toHaveText('138-0013-8000')
+      await expect(number).toHaveAttribute('data-number', SIP.a.username)
+      await number.click()
+      const ringing = a.getByRole('alertdialog', { name: '来电' })
+      await expect(ringing).toBeVisible({ timeout: 10_000 })
+      await expect(ringing.getByTestId('incoming-number')).toHaveText(SIP.b.username)
+      await expect(activeCall(b).getByTestId('call-party')).toHaveText('赵敏')
+      await ringing.getByRole('button', { name: '拒接' }).click()
+      await expect(activeCall(b)).toHaveCount(0, { timeout: 10_000 })
+    } finally {
+      visitor.close()
+    }
   })
 })

@@ -9,6 +9,7 @@ import { toAppError } from '../../api/app-error'
 import { errorText } from '../../i18n/error-text'
 import { formatWhen } from '../../lib/format-time'
 import { showToast } from '../toast/toast-store'
+import { PhoneLinkedText } from '../phone/PhoneLinkedText'
 import { useConversationStore } from './conversation-store'
 import { sanitizeEmailHtml, splitEmailHtml, splitEmailText } from './email-content'
 
@@ -71,6 +72,7 @@ export function MessageList({ conversation, messages, onQuote, onResend }: Messa
           key={message.id}
           message={message}
           channel={conversation.channel}
+          customerId={conversation.customerId}
           quoted={message.replyToId ? (byId.get(message.replyToId) ?? null) : null}
           onQuote={onQuote}
           onResend={onResend}
@@ -85,12 +87,13 @@ interface MessageItemProps {
   t: TFunction
   message: MessageView
   channel: ConversationRecord['channel']
+  customerId: string | null
   quoted: MessageView | null
   onQuote(message: MessageView): void
   onResend(message: MessageView): void
 }
 
-const MessageItem = memo(function MessageItem({ t, message, channel, quoted, onQuote, onResend }: MessageItemProps) {
+const MessageItem = memo(function MessageItem({ t, message, channel, customerId, quoted, onQuote, onResend }: MessageItemProps) {
   const time = (
     <time className="message-time" dateTime={new Date(message.createdAt).toISOString()}>
       {formatWhen(message.createdAt)}
@@ -136,10 +139,10 @@ const MessageItem = memo(function MessageItem({ t, message, channel, quoted, onQ
             {t('inbox.recalled')}
           </p>
         ) : channel === 'email' ? (
-          <EmailBody message={message} />
+          <EmailBody message={message} customerId={customerId} />
         ) : (
           <p className="message-text" data-testid="message-text">
-            {message.text}
+            {message.direction === 'in' ? <PhoneLinkedText text={message.text} customerId={customerId} /> : message.text}
           </p>
         )}
         {message.attachments.length > 0 && (
@@ -183,7 +186,7 @@ function MessageDelivery({ t, message, onResend }: { t: TFunction; message: Mess
 }
 
 /** The sanitised HTML part (or the text), with the quoted history folded away. */
-function EmailBody({ message }: { message: MessageView }) {
+function EmailBody({ message, customerId }: { message: MessageView; customerId: string | null }) {
   const { t } = useTranslation()
   const [showQuoted, setShowQuoted] = useState(false)
   const split = useMemo(() => (message.html ? splitEmailHtml(sanitizeEmailHtml(message.html)) : splitEmailText(message.text)), [message.html, message.text])
@@ -194,7 +197,7 @@ function EmailBody({ message }: { message: MessageView }) {
         <div className="email-html" data-testid="email-main" dangerouslySetInnerHTML={{ __html: split.main }} />
       ) : (
         <p className="message-text" data-testid="email-main">
-          {split.main}
+          {message.direction === 'in' ? <PhoneLinkedText text={split.main} customerId={customerId} /> : split.main}
         </p>
       )}
       {split.quoted !== null && (
