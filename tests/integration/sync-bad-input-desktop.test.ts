@@ -51,9 +51,17 @@ describe('sync with bad input', () => {
     const port = big.server.port
     await big.server.stop()
 
+    const restoredAt = Date.now()
     const small = await startDemoCentre({ customers: 5, articles: 10 }, { port, tokenSecret })
     centres.push(small)
-    await desktop.next('sync.changed', (s) => s.phase === 'idle' && s.lastSyncedAt !== null, 20_000)
+    // The desktop may have reconnected and synced while the restored server was still starting:
+    // wait for a sync that finished after the restore, however it was announced.
+    await expect
+      .poll(async () => {
+        const status = await desktop.api.invoke('sync.status')
+        return status.phase === 'idle' && (status.lastSyncedAt ?? 0) >= restoredAt
+      }, { timeout: 20_000, interval: 100 })
+      .toBe(true)
     const after = await desktop.api.invoke('kb.search', { query: '' })
     expect(after.total).toBeLessThan(before)
     const serverArticles = await small.server.db.selectFrom('kb_articles').select('id').execute()
