@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
+import { ServerHttpClient } from '../../src/main/services/connection/server-http'
 import { startWebHost, type WebHost } from '../../src/main/web-host/web-host'
 import { recordChanges } from '../../src/server/sync/change-log'
 import type { PhoneSnapshot } from '../../src/shared/domain/phone'
@@ -262,6 +263,7 @@ test('A calls B through Kamailio: screen pop, two-way audio, hold, DTMF; B trans
 
   let aCall: Locator
   let bCall: Locator
+  let firstCallAtB = ''
   await test.step('A dials (letters are refused), B sees the customer before answering and answers', async () => {
     await a.getByTestId('nav-phone').click()
     await a.getByRole('textbox', { name: '电话号码' }).fill('800-CALL')
@@ -271,6 +273,7 @@ test('A calls B through Kamailio: screen pop, two-way audio, hold, DTMF; B trans
 
     aCall = await dial(a, SIP.b.username)
     bCall = await answerCustomer(b, '上月账单多扣二十元')
+    firstCallAtB = await callIdOf(bCall)
     await expect(aCall).toHaveAttribute('data-state', 'active')
     await expect(bCall.getByTestId('call-party')).toHaveText('赵敏')
     await expect(b.getByTestId('current-state')).toHaveAttribute('data-state', 'on_call')
@@ -419,6 +422,23 @@ test('A calls B through Kamailio: screen pop, two-way audio, hold, DTMF; B trans
     await expect(history).not.toHaveCount(0, { timeout: 20_000 })
     await expect.poll(() => history.count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3)
 
+    // The centre records every call: B's page recorded both directions while the call lasted,
+    // streamed it to B's desktop, and the desktop uploaded it (a WebM file, listenable by B's lead).
+    const { accessToken } = await new ServerHttpClient(centre.server.url).login('lead1', PASSWORD)
+    // Every body read to its end: an unread download keeps its connection busy.
+    const listen = async () => {
+      const response = await fetch(`${centre.server.url}/api/recordings/${firstCallAtB}`, { headers: { authorization: `Bearer ${accessToken}` } })
+      return { status: response.status, type: response.headers.get('content-type'), segments: response.headers.get('x-recording-segments'), body: Buffer.from(await response.arrayBuffer()) }
+    }
+    await expect.poll(async () => (await listen()).status, { timeout: 20_000 }).toBe(200)
+    const recording = await listen()
+    expect(recording.type).toBe('audio/webm')
+    expect(recording.segments).toBe('1')
+    const audio = recording.body
+    expect(audio.subarray(0, 4).toString('hex')).toBe('1a45dfa3')
+    // Several seconds of opus: well over what a header alone would be.
+    expect(audio.length).toBeGreaterThan(10_000)
+
     // Redial from the log rings B's customer again (A calls B back from A's log).
     await a.getByTestId('nav-phone').click()
     await a.getByTestId('call-log-row').first().getByRole('button', { name: `回拨 ${SIP.b.username}` }).click()
@@ -451,8 +471,13 @@ test('A calls B through Kamailio: screen pop, two-way audio, hold, DTMF; B trans
       await expect(ringing).toBeVisible({ timeout: 10_000 })
       await expect(ringing.getByTestId('incoming-number')).toHaveText(SIP.b.username)
       await expect(activeCall(b).getByTestId('call-party')).toHaveText('赵敏')
-      await ringing.getByRole('button', { name: '拒接' }).click()
+      // The customer answers with her headset's button (the media play/pause key), and B hangs up with theirs.
+      await a.keyboard.press('MediaPlayPause')
+      await expect(activeCall(a, { state: 'active' })).toHaveCount(1, { timeout: 10_000 })
+      await expect(activeCall(b, { state: 'active' })).toHaveCount(1, { timeout: 10_000 })
+      await b.keyboard.press('MediaPlayPause')
       await expect(activeCall(b)).toHaveCount(0, { timeout: 10_000 })
+      await expect(activeCall(a)).toHaveCount(0, { timeout: 10_000 })
     } finally {
       visitor.close()
     }

@@ -85,10 +85,15 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
   })
 
   /** The recording as the server serves it to `username`, or the HTTP status when it does not. */
-  async function recordingAs(username: string, callId: string): Promise<Buffer | number> {
+  async function recordingAs(username: string, callId: string, segment?: number): Promise<Buffer | number> {
+    return (await recordingSegmentAs(username, callId, segment)).body
+  }
+
+  async function recordingSegmentAs(username: string, callId: string, segment?: number): Promise<{ body: Buffer | number; segments: string | null }> {
     const { accessToken } = await new ServerHttpClient(centre.server.url).login(username, PASSWORD)
-    const response = await fetch(`${centre.server.url}/api/recordings/${callId}`, { headers: { authorization: `Bearer ${accessToken}` } })
-    return response.ok ? Buffer.from(await response.arrayBuffer()) : response.status
+    const query = segment === undefined ? '' : `?segment=${segment}`
+    const response = await fetch(`${centre.server.url}/api/recordings/${callId}${query}`, { headers: { authorization: `Bearer ${accessToken}` } })
+    return { body: response.ok ? Buffer.from(await response.arrayBuffer()) : response.status, segments: response.headers.get('x-recording-segments') }
   }
 
   async function ready(d: Desk): Promise<void> {
@@ -258,7 +263,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await phoneState(b, (s) => s.calls.every((x) => x.state === 'ended'))
   }, 40_000)
 
-  it('keeps a live call when the page holding its audio is reloaded: the new page takes over by re-INVITE', async () => {
+  it('keeps a live call when the page holding its audio is reloaded: the new page takes over by re-INVITE, and the recording is kept in two segments', async () => {
     await ready(b)
     const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
     const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
@@ -266,6 +271,8 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
     await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
     await b.api.invoke('phone.mute', { callId: incoming.id, muted: true })
+    // The old page had streamed the start of its recording to main before it went.
+    await expect.poll(() => b.media.peers.get(incoming.id)?.chunksSent).toBe(1)
 
     // The old page is gone without a word; the reloaded one attaches as a new engine.
     b.media.stop()
@@ -282,6 +289,36 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await a.api.invoke('phone.hangup', { callId: dialled.id })
     await phoneState(b, (s) => s.wrapUp?.callId === incoming.id)
     await b.api.invoke('phone.wrapUp', { callId: incoming.id, disposition: null })
+
+    // What the old page recorded is segment 0; the new page's whole recording is segment 1.
+    const whole = fakeRecording(incoming.id)
+    const first = whole.subarray(0, Math.ceil(whole.length / 3))
+    await expect.poll(() => recordingSegmentAs('agent2', incoming.id, 1), { timeout: 10_000 }).toEqual({ body: whole, segments: '2' })
+    expect(await recordingSegmentAs('agent2', incoming.id)).toEqual({ body: first, segments: '2' })
+    expect(await recordingAs('lead1', incoming.id, 0)).toEqual(first)
+    expect(await recordingAs('lead2', incoming.id, 1)).toBe(404)
+    expect(await recordingAs('agent2', incoming.id, 2)).toBe(404)
+    expect(await recordingAs('agent2', incoming.id, -1)).toBe(400)
+    expect((await b.api.invoke('phone.get')).recordingsPending).toBe(0)
+  })
+
+  it('keeps what a page recorded when it dies and the call ends before another page takes over', async () => {
+    await ready(b)
+    const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
+    const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
+    await b.api.invoke('phone.answer', { callId: incoming.id })
+    await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
+    await expect.poll(() => b.media.peers.get(incoming.id)?.chunksSent).toBe(1)
+    // B's page dies (its socket to main closes) and the customer hangs up before it comes back.
+    b.media.stop()
+    b.services.mediaEngineGone(b.media.mediaId)
+    await phoneState(b, (s) => !s.mediaReady)
+    await a.api.invoke('phone.hangup', { callId: dialled.id })
+    await phoneState(b, (s) => s.wrapUp?.callId === incoming.id)
+    await b.api.invoke('phone.wrapUp', { callId: incoming.id, disposition: null })
+    const whole = fakeRecording(incoming.id)
+    await expect.poll(() => recordingSegmentAs('agent2', incoming.id), { timeout: 10_000 }).toEqual({ body: whole.subarray(0, Math.ceil(whole.length / 3)), segments: '1' })
+    b.media = await attachFakeMediaEngine(b)
   })
 
   it('keeps a recording made while the server is down until it can be uploaded', async () => {
@@ -323,7 +360,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     })
 
     it('refuses recording chunks out of order, for unknown calls, or not in base64', async () => {
-      const chunk = { mediaId: b.media.mediaId, callId: 'no-such-call', seq: 0, last: true, mime: 'audio/webm', dataBase64: 'AAAA' }
+      const chunk = { mediaId: b.media.mediaId, callId: 'no-such-call', recordingId: 'rec-1', seq: 0, last: true, mime: 'audio/webm', dataBase64: 'AAAA' }
       expect(await b.services.router.invoke('phone.recordingChunk', chunk)).toMatchObject({ ok: false, error: { code: 'not_found' } })
       expect(await b.services.router.invoke('phone.recordingChunk', { ...chunk, dataBase64: '<script>' })).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })
       expect(await b.services.router.invoke('phone.recordingChunk', { ...chunk, mime: 'text/html' })).toMatchObject({ ok: false, error: { code: 'invalid_argument' } })

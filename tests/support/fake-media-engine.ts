@@ -14,9 +14,12 @@ interface FakePeer {
   dtmf: string
   mixedWith: string[]
   recording: boolean
+  /** Recording chunks main has taken, like a real engine's stream: the first at the start, the rest at the end. */
+  chunksSent: number
+  recordingId: string | null
 }
 
-/** What the fake "records": recognisable bytes, in three chunks like a real engine's stream. */
+/** What the fake "records": recognisable bytes, in three chunks like a real engine's stream (the first when recording starts). */
 export function fakeRecording(callId: string): Buffer {
   return Buffer.from(`fake-webm:${callId}:`.repeat(200))
 }
@@ -36,7 +39,17 @@ export interface FakeMediaEngine {
 export async function attachFakeMediaEngine(desktop: TestDesktop, mediaId = `fake-${Math.random().toString(36).slice(2)}`): Promise<FakeMediaEngine> {
   const peers = new Map<string, FakePeer>()
   const requests: MediaRequestEnvelope[] = []
-  const engine: FakeMediaEngine = { mediaId, peers, requests, corruptOffers: false, stop: () => off() }
+  let stopped = false
+  const engine: FakeMediaEngine = {
+    mediaId,
+    peers,
+    requests,
+    corruptOffers: false,
+    stop: () => {
+      stopped = true
+      off()
+    },
+  }
   const off = desktop.api.on('phone.media', (envelope) => {
     if (envelope.mediaId !== mediaId) return
     requests.push(envelope)
@@ -48,7 +61,7 @@ export async function attachFakeMediaEngine(desktop: TestDesktop, mediaId = `fak
       desktop.services.router.invoke('phone.mediaReply', { mediaId, reqId, ok: true, value })
     const fail = (error: string) => desktop.services.router.invoke('phone.mediaReply', { mediaId, reqId, ok: false, error })
     if (request.op === 'create') {
-      peers.set(callId, { state: initial(), sending: true, dtmf: '', mixedWith: [], recording: false })
+      peers.set(callId, { state: initial(), sending: true, dtmf: '', mixedWith: [], recording: false, chunksSent: 0, recordingId: null })
       await reply({ state: initial() })
       return
     }
@@ -95,20 +108,34 @@ export async function attachFakeMediaEngine(desktop: TestDesktop, mediaId = `fak
         return void (await reply({ state: peer.state }))
       case 'record':
         peer.recording = request.enabled
-        return void (await reply({ state: peer.state }))
+        await reply({ state: peer.state })
+        if (request.enabled && !peer.recordingId) {
+          peer.recordingId = `rec-${Math.random().toString(36).slice(2)}`
+          await sendChunk(callId, peer, 0)
+        }
+        return
       case 'close': {
         peer.state = { ...peer.state, signalingState: 'closed', iceConnectionState: 'closed' }
         await reply({ state: peer.state })
-        if (!peer.recording) return
-        const audio = fakeRecording(callId)
-        const third = Math.ceil(audio.length / 3)
-        for (let seq = 0; seq < 3; seq++) {
-          const dataBase64 = audio.subarray(seq * third, (seq + 1) * third).toString('base64')
-          await desktop.services.router.invoke('phone.recordingChunk', { mediaId, callId, seq, last: seq === 2, mime: 'audio/webm', dataBase64 })
-        }
+        if (!peer.recordingId) return
+        for (let seq = 1; seq < 3; seq++) await sendChunk(callId, peer, seq)
         return
       }
     }
+  }
+
+  /** Chunks go one after another, like the real engine's (a close must not resend the one in flight). */
+  let sending: Promise<void> = Promise.resolve()
+  function sendChunk(callId: string, peer: FakePeer, seq: number): Promise<void> {
+    sending = sending.then(async () => {
+      if (stopped || seq < peer.chunksSent) return
+      const audio = fakeRecording(callId)
+      const third = Math.ceil(audio.length / 3)
+      const dataBase64 = audio.subarray(seq * third, (seq + 1) * third).toString('base64')
+      const result = await desktop.services.router.invoke('phone.recordingChunk', { mediaId, callId, recordingId: peer.recordingId, seq, last: seq === 2, mime: 'audio/webm', dataBase64 })
+      if (result.ok) peer.chunksSent = seq + 1
+    })
+    return sending
   }
 
   const attached = await desktop.services.router.invoke('phone.attachMedia', { mediaId })

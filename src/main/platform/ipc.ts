@@ -2,10 +2,11 @@
  * Carries the AgentApi transport over Electron IPC: renderer calls go to the services' router
  * (which validates every call against the contract), services events go to every app window.
  */
-import { BrowserWindow, ipcMain, type IpcMainInvokeEvent } from 'electron'
+import { BrowserWindow, ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron'
 import type { Result } from '../../shared/errors'
 import { IPC_EVENT_CHANNEL, IPC_INVOKE_CHANNEL } from '../../shared/ipc/agent-api'
 import type { MainServices } from '../services/main-services.types'
+import { attachedMediaEngine } from '../services/phone/media-engine-tracking'
 import { isAppUrl, type AppOrigin } from './security-policy'
 
 const refused: Result<never> = {
@@ -27,8 +28,26 @@ export function registerAgentApiIpc(services: MainServices, app: AppOrigin): () 
       console.warn(`[ipc] refused AgentApi call ${String(method).slice(0, 100)} from ${event.senderFrame?.url ?? '(no frame)'}`)
       return refused
     }
-    return services.router.invoke(method, input)
+    const result = await services.router.invoke(method, input)
+    const mediaEngine = attachedMediaEngine(method, input, result)
+    if (mediaEngine) followMediaEngine(event.sender, mediaEngine)
+    return result
   })
+
+  /** The media window's renderer crashing or closing ends its engine; a reload attaches a new one. */
+  const followed = new WeakSet<WebContents>()
+  const engineOf = new WeakMap<WebContents, string>()
+  function followMediaEngine(contents: WebContents, mediaId: string): void {
+    engineOf.set(contents, mediaId)
+    if (followed.has(contents)) return
+    followed.add(contents)
+    const gone = () => {
+      const current = engineOf.get(contents)
+      if (current) services.mediaEngineGone(current)
+    }
+    contents.on('render-process-gone', gone)
+    contents.once('destroyed', gone)
+  }
 
   const unsubscribe = services.onEvent((event, payload) => {
     for (const win of BrowserWindow.getAllWindows()) {

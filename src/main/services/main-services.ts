@@ -90,7 +90,7 @@ export async function createMainServices(options: MainServicesOptions, testOptio
   })
   const spool = new RecordingSpool(
     join(options.dataDir, 'recordings'),
-    { upload: (callId, mime, durationSec, data) => serverFiles.uploadRecording(callId, mime, durationSec, data) },
+    { upload: (callId, segment, mime, durationSec, data) => serverFiles.uploadRecording(callId, segment, mime, durationSec, data) },
     (pending) => phone.setRecordingsPending(pending),
     (err) => testOptions.onInternalError?.('phone.recordingUpload', err),
   )
@@ -222,6 +222,9 @@ export async function createMainServices(options: MainServicesOptions, testOptio
       const wrapped = (event: AgentApiEvent, payload: unknown) => listener(event, payload as never)
       events.on('event', wrapped)
       return () => events.off('event', wrapped)
+    },
+    mediaEngineGone(mediaId: string) {
+      mediaPort.detach(mediaId)
     },
     async dispose() {
       phone.stop()

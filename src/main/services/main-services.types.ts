@@ -9,6 +9,11 @@ export interface MainServices {
   router: ApiRouter
   /** Subscribes to every AgentApi event; returns an unsubscribe function. */
   onEvent(listener: AgentApiEventListener): () => void
+  /**
+   * The page or window that attached as the phone's media engine is gone (its socket closed, its
+   * renderer crashed): the phone stops waiting on it and keeps what it had recorded.
+   */
+  mediaEngineGone(mediaId: string): void
   dispose(): Promise<void>
 }
 

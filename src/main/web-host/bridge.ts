@@ -7,6 +7,7 @@ import {
   type HostToPage,
 } from '../../shared/ipc/bridge-protocol'
 import type { MainServices } from '../services/main-services.types'
+import { attachedMediaEngine } from '../services/phone/media-engine-tracking'
 
 const HELLO_TIMEOUT_MS = 5_000
 
@@ -17,6 +18,8 @@ const HELLO_TIMEOUT_MS = 5_000
  */
 export function serveBridge(socket: WebSocket, services: MainServices, secret: string): void {
   let unsubscribe: (() => void) | undefined
+  /** The media engine this page attached as, if it did. */
+  let mediaEngine: string | null = null
   const send = (frame: HostToPage) => {
     if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(frame))
   }
@@ -42,11 +45,16 @@ export function serveBridge(socket: WebSocket, services: MainServices, secret: s
       socket.close(BRIDGE_CLOSE_PROTOCOL, 'Unexpected frame')
       return
     }
-    void services.router.invoke(frame.method, frame.input).then((result) => send({ t: 'result', id: frame.id, result }))
+    void services.router.invoke(frame.method, frame.input).then((result) => {
+      mediaEngine = attachedMediaEngine(frame.method, frame.input, result) ?? mediaEngine
+      send({ t: 'result', id: frame.id, result })
+    })
   })
   socket.on('close', () => {
     clearTimeout(helloTimer)
     unsubscribe?.()
+    // The page (or its tab) is gone: if it carried the calls' audio, the phone must know.
+    if (mediaEngine) services.mediaEngineGone(mediaEngine)
   })
   socket.on('error', () => socket.terminate())
 }

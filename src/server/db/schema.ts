@@ -489,6 +489,8 @@ export interface Database {
 /** A call's recording as uploaded by the agent's desktop (migration 009). */
 export interface CallRecordingsTable {
   call_id: string
+  /** 0, then 1, 2 … when the desktop's media engine was replaced mid-call. */
+  segment: number
   agent_id: string
   mime: string
   size: number

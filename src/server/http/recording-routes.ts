@@ -4,7 +4,7 @@ import { AppError } from '../../shared/errors'
 import { parseOrThrow } from '../../shared/validation'
 import type { AccessTokens } from '../auth/tokens'
 import type { Db } from '../db/database'
-import { MAX_RECORDING_BYTES, RECORDING_TYPES, type RecordingStore } from '../recordings/recording-store'
+import { MAX_RECORDING_BYTES, MAX_RECORDING_SEGMENT, RECORDING_TYPES, type RecordingStore } from '../recordings/recording-store'
 import { authenticate } from './bearer'
 import { contentDisposition } from './attachment-routes'
 
@@ -15,12 +15,16 @@ export interface RecordingRouteDeps {
 }
 
 const CallParamsSchema = z.object({ callId: z.string().min(1).max(64).regex(/^[\w-]+$/) }).strict()
-const UploadQuerySchema = z.object({ durationSec: z.coerce.number().int().min(0).max(24 * 3600) }).strict()
+const Segment = z.coerce.number().int().min(0).max(MAX_RECORDING_SEGMENT).default(0)
+const UploadQuerySchema = z.object({ durationSec: z.coerce.number().int().min(0).max(24 * 3600), segment: Segment }).strict()
+const ListenQuerySchema = z.object({ segment: Segment }).strict()
 
 /**
  * Call recordings: a desktop PUTs the raw audio of one call (its own Content-Type) once the call
- * has ended, and again until it hears back (the same bytes are acknowledged, 200 instead of 201).
- * The agent who made the call, the leads of their team and administrators may listen.
+ * has ended, and again until it hears back (the same bytes are acknowledged, 200 instead of 201);
+ * `?segment=1, 2 …` when its media engine was replaced mid-call and the call was recorded in parts.
+ * The agent who made the call, the leads of their team and administrators may listen; the answer
+ * says how many segments the call has (`x-recording-segments`).
  */
 export function registerRecordingRoutes(app: FastifyInstance, deps: RecordingRouteDeps): void {
   void app.register(async (scope) => {
@@ -30,26 +34,29 @@ export function registerRecordingRoutes(app: FastifyInstance, deps: RecordingRou
     scope.put('/api/recordings/:callId', { bodyLimit: MAX_RECORDING_BYTES }, async (request, reply) => {
       const claims = await authenticate(deps.tokens, request)
       const { callId } = parseOrThrow(CallParamsSchema, request.params, 'call id')
-      const { durationSec } = parseOrThrow(UploadQuerySchema, request.query, 'recording')
+      const { durationSec, segment } = parseOrThrow(UploadQuerySchema, request.query, 'recording')
       const mime = request.headers['content-type']?.split(';')[0]?.trim().toLowerCase()
       if (!mime || !(RECORDING_TYPES as readonly string[]).includes(mime)) throw new AppError('invalid_argument', `A recording must be ${RECORDING_TYPES.join(' or ')}`)
       const body = request.body
       if (!(body instanceof Buffer)) throw new AppError('invalid_argument', 'The upload has no recording')
       const data = new Uint8Array(body.buffer, body.byteOffset, body.byteLength)
-      const { info, created } = await deps.recordings.save({ callId, agentId: claims.agentId, mime, durationSec, data })
+      const { info, created } = await deps.recordings.save({ callId, segment, agentId: claims.agentId, mime, durationSec, data })
       return reply.status(created ? 201 : 200).send(info)
     })
 
     scope.get('/api/recordings/:callId', async (request, reply) => {
       const claims = await authenticate(deps.tokens, request)
       const { callId } = parseOrThrow(CallParamsSchema, request.params, 'call id')
-      const info = await deps.recordings.info(callId)
+      const { segment } = parseOrThrow(ListenQuerySchema, request.query, 'recording')
+      const info = await deps.recordings.info(callId, segment)
       if (!info || !(await mayListen(deps.db, claims, info.agentId))) throw new AppError('not_found', 'No such recording')
-      const data = (await deps.recordings.data(callId))!
+      const data = (await deps.recordings.data(callId, segment))!
+      const segments = await deps.recordings.segments(callId)
       return reply
         .header('content-type', info.mime)
+        .header('x-recording-segments', String(segments.length))
         .header('content-length', data.byteLength)
-        .header('content-disposition', contentDisposition(`call-${callId}.${info.mime === 'audio/ogg' ? 'ogg' : 'webm'}`))
+        .header('content-disposition', contentDisposition(`call-${callId}${segment > 0 ? `-${segment + 1}` : ''}.${info.mime === 'audio/ogg' ? 'ogg' : 'webm'}`))
         .header('x-content-type-options', 'nosniff')
         .header('cache-control', 'private, max-age=3600')
         .send(Buffer.from(data.buffer, data.byteOffset, data.byteLength))

@@ -51,8 +51,9 @@ export const MediaRequestSchema = z.discriminatedUnion('op', [
   /** Join this call's audio with others' on this desktop (three-party conference), or leave. */
   z.object({ op: z.literal('mix'), withCallIds: z.array(Id).max(4) }),
   /**
-   * Start or stop recording both directions (mixed). A recording that was started is finished
-   * when the connection closes and streamed to main with `phone.recordingChunk`.
+   * Start or stop (pause) recording both directions (mixed). The recording is streamed to main
+   * with `phone.recordingChunk` as it is made, so a crashed page loses at most its last second;
+   * it is finished when the connection closes.
    */
   z.object({ op: z.literal('record'), enabled: z.boolean() }),
   z.object({ op: z.literal('close') }),
@@ -111,11 +112,13 @@ export const recordingTypes = ['audio/webm', 'audio/ogg'] as const
 /** ~1.5 MB of audio per chunk: one bridge frame each, however long the call. */
 const MAX_CHUNK_BASE64 = 2 * 1024 * 1024
 
-/** `phone.recordingChunk`: a piece of a finished call's recording, in order from seq 0. */
+/** `phone.recordingChunk`: a piece of a call's recording as the engine records it, in order from seq 0. */
 export const RecordingChunkInputSchema = z
   .object({
     mediaId: Id,
     callId: Id,
+    /** One per recorder: a call recorded by two engines in turn (a page reloaded mid-call) is two recordings. */
+    recordingId: Id,
     seq: z.number().int().nonnegative().max(100_000),
     last: z.boolean(),
     mime: z.enum(recordingTypes),

@@ -40,9 +40,9 @@ export class ServerFiles {
     return parseJson(response, AttachmentRefSchema.parse)
   }
 
-  /** A call's recording; the server acknowledges the same bytes again, so retrying is safe. */
-  async uploadRecording(callId: string, mime: string, durationSec: number, data: Uint8Array): Promise<void> {
-    const response = await this.fetch(`/api/recordings/${encodeURIComponent(callId)}?durationSec=${durationSec}`, {
+  /** A call's recording (or one segment of it); the server acknowledges the same bytes again, so retrying is safe. */
+  async uploadRecording(callId: string, segment: number, mime: string, durationSec: number, data: Uint8Array): Promise<void> {
+    const response = await this.fetch(`/api/recordings/${encodeURIComponent(callId)}?durationSec=${durationSec}&segment=${segment}`, {
       method: 'PUT',
       headers: { 'content-type': mime },
       body: data,

@@ -168,7 +168,10 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
    */
   mediaChanged(): void {
     this.changed()
-    if (!this.deps.port.attached) return
+    if (!this.deps.port.attached) {
+      void this.sealRecordings().catch((err: unknown) => this.deps.onError?.('phone.recording', err))
+      return
+    }
     for (const call of this.liveCalls()) {
       if (call.view.state !== 'active') continue
       void this.restoreMedia(call).catch((err: unknown) => this.deps.onError?.('phone.restoreMedia', err))
@@ -178,15 +181,24 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
   private async restoreMedia(call: Call): Promise<void> {
     const peer = this.peer(call)
     await peer.recreate()
-    // The old page's recording went with it; the new engine starts a fresh one.
+    // What the old page recorded is kept as one segment; the new engine records the rest as the next.
+    await this.deps.spool.seal(call.view.id)
     const wasRecording = call.view.recording
-    this.awaitingAudio.delete(call.view.id)
     if (wasRecording) {
       call.view = { ...call.view, recording: false }
       await this.setRecording(call, true)
     }
     const renegotiating = call.session.renegotiate({}, () => undefined)
     if (!renegotiating) throw new Error(`Call ${call.view.id} could not renegotiate its media`)
+  }
+
+  /** The media engine went away: the recordings it was streaming end where they got to. */
+  private async sealRecordings(): Promise<void> {
+    for (const callId of [...this.awaitingAudio]) {
+      await this.deps.spool.seal(callId)
+      // An ended call gets nothing more; a live one is recorded on by the next engine.
+      if (this.calls.get(callId)?.view.state !== 'active') this.awaitingAudio.delete(callId)
+    }
   }
 
   async dial(target: string, customerId?: string): Promise<CallView> {
@@ -443,7 +455,11 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     call.view = { ...call.view, state: 'ended', endedAt: Date.now(), endCause: cause, held: false, muted: false, recording: false }
     const record = this.logRecord(call, null, null)
     void this.deps.recordCall(record).catch((err: unknown) => this.deps.onError?.('phone.record', err))
-    if (this.awaitingAudio.has(callId)) void this.deps.spool.describe(callId, record.durationSec).catch((err: unknown) => this.deps.onError?.('phone.recording', err))
+    if (this.awaitingAudio.has(callId)) {
+      void this.deps.spool.describe(callId, record.durationSec).catch((err: unknown) => this.deps.onError?.('phone.recording', err))
+      // No engine to finish it: what was streamed before the engine went is all there is.
+      if (!this.deps.port.attached) this.awaitingAudio.delete(callId)
+    }
     const answered = call.view.answeredAt !== null
     if (answered && this.liveCalls().length === 0) this.startWrapUp(callId)
     else this.forgetLater(callId, ENDED_VISIBLE_MS)
@@ -515,8 +531,15 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
 
   private async setRecording(call: Call, enabled: boolean): Promise<void> {
     if (call.view.recording === enabled) return
-    await this.peer(call).record(enabled)
-    if (enabled) this.awaitingAudio.add(call.view.id)
+    // Known before the engine hears of it: its first chunk may overtake the answer to this request.
+    const first = enabled && !this.awaitingAudio.has(call.view.id)
+    if (first) this.awaitingAudio.add(call.view.id)
+    try {
+      await this.peer(call).record(enabled)
+    } catch (err) {
+      if (first) this.awaitingAudio.delete(call.view.id)
+      throw err
+    }
     this.update(call.view.id, { recording: enabled })
   }
 

@@ -3,7 +3,9 @@ import { isPostgres } from '../dialect'
 
 /**
  * Call recordings uploaded by the desktops (both directions mixed, as the agent heard the call),
- * one per call, kept with who made it and a digest so a repeated upload is recognised.
+ * kept with who made it and a digest so a repeated upload is recognised. A call has one segment,
+ * or more when the desktop's media engine was replaced mid-call (a crashed or reloaded page
+ * hands over what it had recorded; the new one records the rest).
  *
  * Self-contained on purpose (no imports from the running code), like every migration.
  */
@@ -13,7 +15,8 @@ export async function up(db: Kysely<any>): Promise<void> {
   await db.schema
     .createTable('call_recordings')
     // The call log record's id (calls.id); the recording may arrive before the record does.
-    .addColumn('call_id', 'text', (c) => c.primaryKey())
+    .addColumn('call_id', 'text', (c) => c.notNull())
+    .addColumn('segment', 'integer', (c) => c.notNull())
     .addColumn('agent_id', 'text', (c) => c.notNull().references('agents.id'))
     .addColumn('mime', 'text', (c) => c.notNull())
     .addColumn('size', 'integer', (c) => c.notNull())
@@ -21,6 +24,7 @@ export async function up(db: Kysely<any>): Promise<void> {
     .addColumn('duration_sec', 'integer', (c) => c.notNull())
     .addColumn('data', pg ? 'bytea' : 'blob', (c) => c.notNull())
     .addColumn('uploaded_at', 'bigint', (c) => c.notNull())
+    .addPrimaryKeyConstraint('call_recordings_pk', ['call_id', 'segment'])
     .execute()
   await db.schema.createIndex('call_recordings_agent').on('call_recordings').column('agent_id').execute()
 }

@@ -49,14 +49,23 @@ interface Mix {
   sources: MediaStreamAudioSourceNode[]
 }
 
-/** Both directions of one call, mixed and encoded while it lasts; sent to main when the call closes. */
+/**
+ * Both directions of one call, mixed and encoded while it lasts, and streamed to main as it is
+ * encoded (main keeps it on disk), so a crash of this page loses at most the last slice.
+ */
 interface Recording {
+  /** Main tells one recorder's chunks from another's (a reloaded page records the rest of a call anew). */
+  id: string
   recorder: MediaRecorder
   mime: RecordingChunkInput['mime']
   destination: MediaStreamAudioDestinationNode
   mic: MediaStreamAudioSourceNode
   remote: MediaStreamAudioSourceNode | null
-  parts: Blob[]
+  /** The next chunk's number, and the sends in order. */
+  seq: number
+  sending: Promise<void>
+  /** Main refused a chunk: the rest would not fit, so nothing more is sent. */
+  broken: boolean
 }
 
 /** Raw bytes per chunk: 1.5 MB is 2 MB of base64, one bridge frame (RecordingChunkInputSchema). */
@@ -123,6 +132,8 @@ function messageOf(err: unknown): string {
 function newMediaId(): string {
   return typeof crypto.randomUUID === 'function' ? crypto.randomUUID() : `media-${Date.now()}-${Math.random().toString(36).slice(2)}`
 }
+
+const newRecordingId = newMediaId
 
 export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): MediaEngine {
   const mediaId = newMediaId()
@@ -275,12 +286,31 @@ export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): Me
     const remoteSource = call.remote.getAudioTracks().length > 0 ? ctx.createMediaStreamSource(call.remote) : null
     remoteSource?.connect(destination)
     const recorder = new MediaRecorder(destination.stream, { mimeType })
-    const recording: Recording = { recorder, mime, destination, mic: micSource, remote: remoteSource, parts: [] }
+    const recording: Recording = { id: newRecordingId(), recorder, mime, destination, mic: micSource, remote: remoteSource, seq: 0, sending: Promise.resolve(), broken: false }
     recorder.ondataavailable = (e) => {
-      if (e.data.size > 0) recording.parts.push(e.data)
+      if (e.data.size > 0) sendRecording(callId, recording, e.data, false)
     }
     recorder.start(RECORDING_SLICE_MS)
     call.recording = recording
+  }
+
+  /** Queues a slice of the recording for main, cut to bridge-sized chunks, after the ones before it. */
+  function sendRecording(callId: string, recording: Recording, data: Blob, last: boolean): Promise<void> {
+    recording.sending = recording.sending.then(async () => {
+      const count = Math.max(1, Math.ceil(data.size / RECORDING_CHUNK_BYTES))
+      for (let i = 0; i < count && !recording.broken; i++) {
+        const bytes = new Uint8Array(await data.slice(i * RECORDING_CHUNK_BYTES, (i + 1) * RECORDING_CHUNK_BYTES).arrayBuffer())
+        const chunk = { mediaId, callId, recordingId: recording.id, seq: recording.seq, last: last && i === count - 1, mime: recording.mime, dataBase64: base64Of(bytes) }
+        try {
+          await api.invoke('phone.recordingChunk', chunk)
+          recording.seq++
+        } catch (err) {
+          recording.broken = true
+          console.warn(`Main refused recording chunk ${chunk.seq} of call ${callId}`, err)
+        }
+      }
+    })
+    return recording.sending
   }
 
   /** The microphone changed under a recording: record the new one. */
@@ -292,7 +322,7 @@ export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): Me
     recording.mic.connect(recording.destination)
   }
 
-  /** Ends the recorder and streams the file to main in order; main keeps it until the server has it. */
+  /** Ends the recorder; its last slice and the end mark follow the chunks already on their way. */
   async function deliverRecording(callId: string, recording: Recording): Promise<void> {
     await new Promise<void>((resolve) => {
       if (recording.recorder.state === 'inactive') return resolve()
@@ -302,13 +332,10 @@ export function startMediaEngine(api: AgentApi, options: MediaEngineOptions): Me
     recording.mic.disconnect()
     recording.remote?.disconnect()
     recording.destination.stream.getTracks().forEach((t) => t.stop())
-    const blob = new Blob(recording.parts, { type: recording.mime })
-    if (blob.size === 0) return
-    const count = Math.ceil(blob.size / RECORDING_CHUNK_BYTES)
-    for (let seq = 0; seq < count; seq++) {
-      const bytes = new Uint8Array(await blob.slice(seq * RECORDING_CHUNK_BYTES, (seq + 1) * RECORDING_CHUNK_BYTES).arrayBuffer())
-      await api.invoke('phone.recordingChunk', { mediaId, callId, seq, last: seq === count - 1, mime: recording.mime, dataBase64: base64Of(bytes) })
-    }
+    // Nothing recorded at all (paused throughout): nothing to send.
+    await recording.sending
+    if (recording.seq === 0) return
+    await sendRecording(callId, recording, new Blob([], { type: recording.mime }), true)
   }
 
   function close(callId: string, deliver = true): void {
