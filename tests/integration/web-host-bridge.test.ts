@@ -137,4 +137,24 @@ describe('web host', () => {
     expect(set).toMatchObject({ result: { ok: true, value: { state: 'ready' } } })
     await page.call('session.logout')
   })
+
+  it('tells the phone when the page that carried its audio goes, and only that page', async () => {
+    const engine = await openPage()
+    await hello(engine)
+    const other = await openPage()
+    await hello(other)
+    expect(await engine.call('phone.attachMedia', { mediaId: 'engine-page' })).toMatchObject({ result: { ok: true, value: { mediaReady: true } } })
+    // A page that only failed to attach is not the engine.
+    expect(await other.call('phone.attachMedia', { mediaId: '' })).toMatchObject({ result: { ok: false, error: { code: 'invalid_argument' } } })
+    other.ws.close()
+    await other.closed
+    expect(await engine.call('phone.get')).toMatchObject({ result: { ok: true, value: { mediaReady: true } } })
+
+    engine.ws.close()
+    await engine.closed
+    const watcher = await openPage()
+    await hello(watcher)
+    await expect.poll(async () => ((await watcher.call('phone.get')) as { result: { value: { mediaReady: boolean } } }).result.value.mediaReady).toBe(false)
+    watcher.ws.close()
+  })
 })
