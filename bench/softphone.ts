@@ -27,6 +27,7 @@ import { onCleanup } from './support/cleanup'
 import { startJsSipPageHost } from './support/jssip-page-host'
 import { ensureRendererBuilt } from './support/renderer-build'
 import { BENCH_PASSWORD, seedBenchCentre, WEB_AGENTS } from './support/seed'
+import { waitUsable } from './support/wait-usable'
 import { percentile } from './stats'
 
 // --- Knobs ----------------------------------------------------------------------------------
@@ -256,33 +257,6 @@ async function waitUntil(what: string, condition: () => Promise<boolean>, timeou
 }
 
 /**
- * Resolves once the element is rendered (and enabled), checked in the page on every animation
- * frame; a CDP evaluation of a string, which the renderer's CSP does not refuse and tsx does not
- * rewrite (see web-host-startup.ts).
- */
-async function waitUsable(page: Page, testId: string, timeoutMs = 30_000): Promise<void> {
-  const expression = `new Promise((resolve, reject) => {
-    const deadline = performance.now() + ${timeoutMs}
-    const tick = () => {
-      const el = document.querySelector('[data-testid="${testId}"]')
-      const box = el && el.getBoundingClientRect()
-      if (el && !el.disabled && box.width > 0 && box.height > 0) resolve(true)
-      else if (performance.now() > deadline) reject(new Error('${testId} not usable within ${timeoutMs} ms'))
-      else requestAnimationFrame(tick)
-    }
-    tick()
-  })`
-  for (let attempt = 1; ; attempt++) {
-    try {
-      await page.evaluate(expression)
-      return
-    } catch (err) {
-      if (attempt >= 3 || !(err instanceof Error) || !/context was destroyed|navigat/i.test(err.message)) throw err
-    }
-  }
-}
-
-/**
  * BENCH_SOFTPHONE_TRACE=1: the phone.* frames between each product page and its web host (CDP
  * Network events), saved to bench/results/softphone-trace.txt when a call fails to come up, to
  * see which media request or event went missing. Off by default: it slows the pages down.
@@ -343,13 +317,13 @@ async function newContext(browser: Browser, notes: string[], name: string, close
 async function openDesk(browser: Browser, host: { child: BenchChild; url: string; origin: string; secret: string }, agent: string, name: string, ext: string, notes: string[], closers: Closers): Promise<Desk> {
   const { context, page, cdp } = await newContext(browser, notes, name, closers)
   await page.goto(host.url, { waitUntil: 'commit', timeout: 30_000 })
-  await waitUsable(page, 'login-username')
+  await waitUsable(page, 'login-username', true)
   const server = page.getByTestId('login-server')
   if ((await server.inputValue()) === '') throw new Error('the login form has no server: the web host should fill it')
   await page.getByTestId('login-username').fill(agent)
   await page.getByTestId('login-password').fill(BENCH_PASSWORD)
   await page.getByTestId('login-submit').click()
-  await waitUsable(page, 'shell')
+  await waitUsable(page, 'shell', false)
   const bridge = await connectBridge(host.origin, host.secret)
   closers.push(onCleanup(`bridge of ${name}`, () => bridge.close()))
   const desk: Desk = { name, ext, host: host.child, context, page, cdp, bridge, stuckRecordings: 0 }

@@ -100,6 +100,16 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
     await d.api.invoke('agentState.set', { state: 'ready' })
   }
 
+  /** A (the customer) calls B, B answers; resolves once the call is up on both sides. */
+  async function customerCallsB() {
+    const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
+    const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
+    await b.api.invoke('phone.answer', { callId: incoming.id })
+    await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
+    await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
+    return { dialled, incoming }
+  }
+
   it('shows the registered account without its password', async () => {
     const snapshot = await a.api.invoke('phone.get')
     expect(snapshot.registration.state).toBe('registered')
@@ -197,11 +207,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
   it('transfers blind: the customer ends up talking to the colleague and the agent is free', async () => {
     await ready(b)
     await ready(c)
-    const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
-    const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
-    await b.api.invoke('phone.answer', { callId: incoming.id })
-    await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
-    await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
+    const { incoming } = await customerCallsB()
 
     await b.api.invoke('phone.transfer', { callId: incoming.id, target: SIP.c.username })
     const atC = (await phoneState(c, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
@@ -222,11 +228,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
   it('transfers attended: consult the colleague, then connect the customer to them', async () => {
     await ready(b)
     await ready(c)
-    const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
-    const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
-    await b.api.invoke('phone.answer', { callId: incoming.id })
-    await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
-    await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
+    const { dialled, incoming } = await customerCallsB()
 
     const consult = await b.api.invoke('phone.consult', { callId: incoming.id, target: SIP.c.username })
     expect(consult.consultFor).toBe(incoming.id)
@@ -265,11 +267,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
 
   it('keeps a live call when the page holding its audio is reloaded: the new page takes over by re-INVITE, and the recording is kept in two segments', async () => {
     await ready(b)
-    const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
-    const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
-    await b.api.invoke('phone.answer', { callId: incoming.id })
-    await phoneState(b, (s) => s.calls.some((x) => x.id === incoming.id && x.state === 'active'))
-    await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
+    const { dialled, incoming } = await customerCallsB()
     await b.api.invoke('phone.mute', { callId: incoming.id, muted: true })
     // The old page had streamed the start of its recording to main before it went.
     await expect.poll(() => b.media.peers.get(incoming.id)?.chunksSent).toBe(1)
@@ -304,10 +302,7 @@ describe.runIf(runnable)('softphone in the main process (real Kamailio, real ser
 
   it('keeps what a page recorded when it dies and the call ends before another page takes over', async () => {
     await ready(b)
-    const dialled = await a.api.invoke('phone.dial', { target: SIP.b.username })
-    const incoming = (await phoneState(b, (s) => s.calls.some((x) => x.state === 'ringing'))).calls.find((x) => x.state === 'ringing')!
-    await b.api.invoke('phone.answer', { callId: incoming.id })
-    await phoneState(a, (s) => s.calls.some((x) => x.id === dialled.id && x.state === 'active'))
+    const { dialled, incoming } = await customerCallsB()
     await expect.poll(() => b.media.peers.get(incoming.id)?.chunksSent).toBe(1)
     // B's page dies (its socket to main closes) and the customer hangs up before it comes back.
     b.media.stop()

@@ -4,7 +4,7 @@ import { normalizePhone } from '../../shared/domain/contact-normalize'
 import { tierPriority } from '../../shared/domain/conversations'
 import type { Database } from '../db/schema'
 import type { ChangeSet } from './change-set'
-import { logEvent, updateConversation, type ConversationRow } from './conversation-store'
+import { logEvent, newConversationRow, updateConversation, type ConversationRow } from './conversation-store'
 import { slaDeadlines } from './sla'
 
 /**
@@ -106,38 +106,25 @@ async function openCallback(
   if (!skillGroupId) return null
   const priority = tierPriority(customer?.tier ?? null)
   const deadlines = await slaDeadlines(trx, 'phone', priority, now)
-  const row: ConversationRow = {
-    id: randomUUID(),
-    channel: 'phone',
-    status: 'open',
-    thread_key: number,
-    subject: `未接来电 ${formatPhoneNumber(number)}`,
-    identity_kind: 'phone',
-    identity_value: number,
-    identity_name: customer?.name ?? formatPhoneNumber(number),
-    customer_id: customer?.id ?? null,
-    tier: customer?.tier ?? null,
-    priority,
-    skill_group_id: skillGroupId,
-    assigned_agent_id: call.agentId,
-    offer_expires_at: null,
-    meta: JSON.stringify({ phone: number, callId: call.callId }),
-    created_at: now,
-    queued_at: now,
-    last_message_at: now,
-    last_message_preview: '',
-    unread: 0,
-    first_response_due_at: deadlines.firstResponseDueAt,
-    first_responded_at: null,
-    resolution_due_at: deadlines.resolutionDueAt,
-    sla_alarmed: '',
-    snoozed_until: null,
-    resolved_at: null,
-    disposition: null,
-    rating: null,
-    version: 1,
-    updated_at: now,
-  }
+  const row = newConversationRow(
+    {
+      channel: 'phone',
+      status: 'open',
+      thread_key: number,
+      subject: `未接来电 ${formatPhoneNumber(number)}`,
+      identity_kind: 'phone',
+      identity_value: number,
+      identity_name: customer?.name ?? formatPhoneNumber(number),
+      customer_id: customer?.id ?? null,
+      tier: customer?.tier ?? null,
+      priority,
+      skill_group_id: skillGroupId,
+      assigned_agent_id: call.agentId,
+      meta: JSON.stringify({ phone: number, callId: call.callId }),
+    },
+    deadlines,
+    now,
+  )
   await trx.insertInto('conversations').values(row).execute()
   await logEvent(trx, { conversationId: row.id, kind: 'created', agentId: call.agentId, detail: 'missed call', at: now })
   return row

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { sql, type Kysely, type Transaction, type Updateable } from 'kysely'
 import type { AttachmentRef } from '../../shared/domain/conversations'
 import type { ConversationsTable, Database, MessagesTable } from '../db/schema'
@@ -5,6 +6,36 @@ import type { ChangeSet } from './change-set'
 
 type Db = Kysely<Database> | Transaction<Database>
 export type ConversationRow = ConversationsTable
+
+/** What whoever opens a conversation decides; everything else starts at its opening value. */
+export type ConversationOpening = Pick<
+  ConversationRow,
+  'channel' | 'status' | 'thread_key' | 'subject' | 'identity_kind' | 'identity_value' | 'identity_name' | 'customer_id' | 'tier' | 'priority' | 'skill_group_id' | 'assigned_agent_id' | 'meta'
+>
+
+/** A new conversation's row, opened now with these SLA deadlines. */
+export function newConversationRow(opening: ConversationOpening, deadlines: { firstResponseDueAt: number | null; resolutionDueAt: number | null }, now: number): ConversationRow {
+  return {
+    id: randomUUID(),
+    ...opening,
+    offer_expires_at: null,
+    created_at: now,
+    queued_at: now,
+    last_message_at: now,
+    last_message_preview: '',
+    unread: 0,
+    first_response_due_at: deadlines.firstResponseDueAt,
+    first_responded_at: null,
+    resolution_due_at: deadlines.resolutionDueAt,
+    sla_alarmed: '',
+    snoozed_until: null,
+    resolved_at: null,
+    disposition: null,
+    rating: null,
+    version: 1,
+    updated_at: now,
+  }
+}
 export type MessageRow = MessagesTable
 
 /** A resolved conversation whose customer writes again within this time is reopened, not replaced. */

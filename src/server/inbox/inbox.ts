@@ -18,6 +18,7 @@ import {
   linkAttachments,
   logEvent,
   messageByExternalId,
+  newConversationRow,
   parseAttachments,
   parseMeta,
   previewOf,
@@ -236,38 +237,25 @@ export class Inbox extends EventEmitter<InboxEvents> {
     const customer = await this.recognise(trx, inbound)
     const priority = tierPriority(customer?.tier ?? null)
     const deadlines = await slaDeadlines(trx, inbound.channel, priority, now)
-    const row: ConversationRow = {
-      id: randomUUID(),
-      channel: inbound.channel,
-      status: 'queued',
-      thread_key: inbound.threadKey,
-      subject: inbound.subject.slice(0, 500),
-      identity_kind: inbound.identity.kind,
-      identity_value: inbound.identity.value,
-      identity_name: inbound.identity.displayName,
-      customer_id: customer?.id ?? null,
-      tier: customer?.tier ?? null,
-      priority,
-      skill_group_id: inbound.skillGroupId,
-      assigned_agent_id: null,
-      offer_expires_at: null,
-      meta: JSON.stringify(inbound.meta ?? {}),
-      created_at: now,
-      queued_at: now,
-      last_message_at: now,
-      last_message_preview: '',
-      unread: 0,
-      first_response_due_at: deadlines.firstResponseDueAt,
-      first_responded_at: null,
-      resolution_due_at: deadlines.resolutionDueAt,
-      sla_alarmed: '',
-      snoozed_until: null,
-      resolved_at: null,
-      disposition: null,
-      rating: null,
-      version: 1,
-      updated_at: now,
-    }
+    const row = newConversationRow(
+      {
+        channel: inbound.channel,
+        status: 'queued',
+        thread_key: inbound.threadKey,
+        subject: inbound.subject.slice(0, 500),
+        identity_kind: inbound.identity.kind,
+        identity_value: inbound.identity.value,
+        identity_name: inbound.identity.displayName,
+        customer_id: customer?.id ?? null,
+        tier: customer?.tier ?? null,
+        priority,
+        skill_group_id: inbound.skillGroupId,
+        assigned_agent_id: null,
+        meta: JSON.stringify(inbound.meta ?? {}),
+      },
+      deadlines,
+      now,
+    )
     const group = await trx.selectFrom('skill_groups').select('id').where('id', '=', inbound.skillGroupId).executeTakeFirst()
     if (!group) throw new AppError('invalid_argument', `The channel routes to an unknown skill group: ${inbound.skillGroupId.slice(0, 64)}`)
     await trx.insertInto('conversations').values(row).execute()

@@ -1,13 +1,8 @@
-import { useTranslation } from 'react-i18next'
-import { showToast } from '../toast/toast-store'
-import { phoneErrorText } from './phone-text'
-import { isPending, phone, usePhoneStore } from './phone-store'
+import { useDial } from './use-dial'
 
 /** Click-to-call beside a phone number shown anywhere (customer card, customer panel). */
 export function CallButton({ number, customerId }: { number: string; customerId?: string }) {
-  const { t } = useTranslation()
-  const registered = usePhoneStore((s) => s.snapshot?.registration.state === 'registered')
-  const dialling = usePhoneStore((s) => isPending(s.pending, 'dial'))
+  const { t, registered, dialling, dial } = useDial()
   return (
     <button
       type="button"
@@ -17,11 +12,7 @@ export function CallButton({ number, customerId }: { number: string; customerId?
       aria-label={t('phone.callNumber', { number })}
       title={registered ? t('phone.callNumber', { number }) : t('phone.notRegistered')}
       disabled={!registered || dialling}
-      onClick={() => {
-        void phone.dial(number, customerId).then((result) => {
-          if ('error' in result) showToast(phoneErrorText(t, 'dial', result.error), 'error')
-        })
-      }}
+      onClick={() => dial(number, customerId)}
     >
       <span aria-hidden="true">☎</span> {t('phone.callAction')}
     </button>

@@ -1,9 +1,6 @@
 import { useMemo } from 'react'
-import { useTranslation } from 'react-i18next'
 import { splitByPhoneNumbers, type PhoneMention } from '../../../../shared/domain/phone-in-text'
-import { showToast } from '../toast/toast-store'
-import { phoneErrorText } from './phone-text'
-import { isPending, phone, usePhoneStore } from './phone-store'
+import { useDial } from './use-dial'
 import './phone.css'
 
 /**
@@ -21,9 +18,7 @@ export function PhoneLinkedText({ text, customerId }: { text: string; customerId
 }
 
 function PhoneNumberLink({ mention, customerId }: { mention: PhoneMention; customerId?: string }) {
-  const { t } = useTranslation()
-  const registered = usePhoneStore((s) => s.snapshot?.registration.state === 'registered')
-  const dialling = usePhoneStore((s) => isPending(s.pending, 'dial'))
+  const { t, registered, dialling, dial } = useDial()
   return (
     <button
       type="button"
@@ -33,12 +28,7 @@ function PhoneNumberLink({ mention, customerId }: { mention: PhoneMention; custo
       title={registered ? t('phone.callNumber', { number: mention.number }) : t('phone.notRegistered')}
       aria-label={t('phone.callNumber', { number: mention.text })}
       disabled={dialling}
-      onClick={() => {
-        if (!registered) return showToast(t('phone.notRegistered'), 'error')
-        void phone.dial(mention.number, customerId).then((result) => {
-          if ('error' in result) showToast(phoneErrorText(t, 'dial', result.error), 'error')
-        })
-      }}
+      onClick={() => dial(mention.number, customerId)}
     >
       {mention.text}
     </button>
