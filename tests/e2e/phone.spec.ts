@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { networkInterfaces, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { expect, test, type Browser, type Locator, type Page } from '@playwright/test'
+import playwrightConfig from '../../playwright.config'
 import { ServerHttpClient } from '../../src/main/services/connection/server-http'
 import { startWebHost, type WebHost } from '../../src/main/web-host/web-host'
 import { recordChanges } from '../../src/server/sync/change-log'
@@ -32,15 +33,9 @@ const SIP = {
 
 test.use({
   launchOptions: {
-    executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+    ...playwrightConfig.use?.launchOptions,
     args: [
-      '--no-sandbox',
-      '--disable-gpu',
-      '--disable-quic',
-      '--disable-background-networking',
-      '--disable-component-update',
-      '--disable-sync',
-      '--no-first-run',
+      ...(playwrightConfig.use?.launchOptions?.args ?? []),
       // A fake microphone (a beeping tone) granted without asking; ICE on loopback; audio without a click.
       '--use-fake-ui-for-media-stream',
       '--use-fake-device-for-media-stream',
