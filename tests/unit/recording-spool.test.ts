@@ -100,6 +100,16 @@ describe('recording spool', () => {
     await expect(spool.append(chunk('c1', 'r1', 1, 'more'), true)).rejects.toMatchObject({ code: 'conflict' })
   })
 
+  it('seals after a chunk still being written, never in the middle of it', async () => {
+    const writing = spool.append(chunk('c1', 'r1', 0, 'in-flight'), true)
+    const sealing = spool.seal('c1')
+    await Promise.all([writing, sealing])
+    expect(await spool.has('c1', 0)).toBe(true)
+    expect(readdirSync(dir).filter((n) => n.endsWith('.part'))).toEqual([])
+    await spool.describe('c1', 4)
+    await expect.poll(() => uploads.map((u) => u.text)).toEqual(['in-flight'])
+  })
+
   it('refuses chunks of a call that is not being recorded, and a change of type midway', async () => {
     await expect(spool.append(chunk('c9', 'r1', 0, 'x'), false)).rejects.toMatchObject({ code: 'not_found' })
     await spool.append(chunk('c1', 'r1', 0, 'x'), true)

@@ -54,12 +54,19 @@ export class RecordingSpool {
    */
   append(chunk: RecordingChunkInput, knownCall: boolean): Promise<void> {
     if (!knownCall) return Promise.reject(new AppError('not_found', `No call ${chunk.callId} is being recorded`))
-    // One chunk of a call at a time: two copies of a chunk arriving together must not both pass the order check.
-    const next = (this.appending.get(chunk.callId) ?? Promise.resolve()).then(() => this.appendInOrder(chunk))
+    return this.serially(chunk.callId, () => this.appendInOrder(chunk))
+  }
+
+  /**
+   * One change to a call's recording at a time: two copies of a chunk arriving together must not
+   * both pass the order check, and a seal must not land in the middle of an append.
+   */
+  private serially(callId: string, work: () => Promise<void>): Promise<void> {
+    const next = (this.appending.get(callId) ?? Promise.resolve()).then(work)
     const settled = next.catch(() => undefined)
-    this.appending.set(chunk.callId, settled)
+    this.appending.set(callId, settled)
     void settled.then(() => {
-      if (this.appending.get(chunk.callId) === settled) this.appending.delete(chunk.callId)
+      if (this.appending.get(callId) === settled) this.appending.delete(callId)
     })
     return next
   }
@@ -88,8 +95,8 @@ export class RecordingSpool {
    * The engine recording this call is gone (the page crashed or was reloaded): what it sent is
    * kept as one segment, and the call's next recording writes the next segment.
    */
-  async seal(callId: string): Promise<void> {
-    if (this.open.has(callId)) await this.complete(callId)
+  seal(callId: string): Promise<void> {
+    return this.serially(callId, () => this.complete(callId))
   }
 
   /** The call ended: its duration goes with the upload. Either this or the last chunk may come first. */
