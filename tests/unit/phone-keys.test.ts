@@ -1,29 +1,10 @@
 import { describe, expect, it } from 'vitest'
-import type { CallView, PhoneSnapshot } from '../../src/shared/domain/phone'
+import { newCallView, type CallView, type PhoneSnapshot } from '../../src/shared/domain/phone'
 import { answerKey, hangupKey, headsetButton, headsetButtonWanted, muteKey } from '../../src/shared/domain/phone-keys'
 
+/** An answered inbound call from the customer, changed by `patch`. */
 function call(id: string, patch: Partial<CallView>): CallView {
-  return {
-    id,
-    direction: 'inbound',
-    state: 'active',
-    remoteNumber: '13800138000',
-    remoteName: null,
-    customer: null,
-    muted: false,
-    held: false,
-    remoteHeld: false,
-    offeredAt: 1,
-    answeredAt: 2,
-    endedAt: null,
-    endCause: null,
-    consultFor: null,
-    conferenced: false,
-    dtmfSent: '',
-    dtmfReceived: '',
-    recording: false,
-    ...patch,
-  }
+  return { ...newCallView({ id, direction: 'inbound', remoteNumber: '13800138000', remoteName: null, customer: null, offeredAt: 1 }), state: 'active', answeredAt: 2, ...patch }
 }
 
 function phone(...calls: CallView[]): PhoneSnapshot {

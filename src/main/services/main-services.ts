@@ -100,7 +100,10 @@ export async function createMainServices(options: MainServicesOptions, testOptio
   const phone = new Softphone({
     port: mediaPort,
     spool,
-    recordingPolicy: async () => (await (await openWorkspace()).settings.get()).centre['recording.policy'],
+    callSettings: async () => {
+      const { centre } = await (await openWorkspace()).settings.get()
+      return { recordingPolicy: centre['recording.policy'], wrapUpSec: centre['acw.durationSec'] }
+    },
     accounts: new SipAccountStore(options.dataDir, options.secretCipher),
     lookupCustomer: async (number) => {
       const [found] = await (await openWorkspace()).lookupCustomers('phone', number).catch(() => [])
@@ -113,7 +116,6 @@ export async function createMainServices(options: MainServicesOptions, testOptio
     presence: () => session.snapshot().presence,
     setAgentState,
     recordCall: async (record) => (await openWorkspace()).calls.record(record),
-    wrapUpSeconds: async () => (await (await openWorkspace()).settings.get()).centre['acw.durationSec'],
     onError: (where, err) => testOptions.onInternalError?.(where, err),
   })
   phone.on('changed', (snapshot) => emit('phone.changed', snapshot))

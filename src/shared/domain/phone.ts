@@ -96,6 +96,25 @@ export const CallViewSchema = z.object({
 })
 export type CallView = z.infer<typeof CallViewSchema>
 
+/** A call as it is offered (inbound, ringing) or placed (outbound, dialing): nothing has happened on it yet. */
+export function newCallView(call: Pick<CallView, 'id' | 'direction' | 'remoteNumber' | 'remoteName' | 'customer' | 'offeredAt'>): CallView {
+  return {
+    ...call,
+    state: call.direction === 'inbound' ? 'ringing' : 'dialing',
+    muted: false,
+    held: false,
+    remoteHeld: false,
+    answeredAt: null,
+    endedAt: null,
+    endCause: null,
+    consultFor: null,
+    conferenced: false,
+    dtmfSent: '',
+    dtmfReceived: '',
+    recording: false,
+  }
+}
+
 export const WrapUpSchema = z.object({
   callId: z.string(),
   /** After-call work ends on its own at this time unless the agent finishes it sooner. */

@@ -11,6 +11,7 @@ import type { RTCSession } from 'jssip/lib/RTCSession'
 import { AppError } from '../../../shared/errors'
 import type { Presence, StateChange } from '../../../shared/domain/agent'
 import {
+  newCallView,
   normalizeDialString,
   numberFromSipUri,
   type CallRecord,
@@ -36,10 +37,8 @@ export interface SoftphoneDeps {
   setAgentState(change: StateChange): Promise<unknown>
   /** Writes the call log record (and its outbox operation); called at the end and after wrap-up. */
   recordCall(record: CallRecord): Promise<void>
-  /** The centre's after-call work time (话后处理), in seconds. */
-  wrapUpSeconds(): Promise<number>
-  /** The centre's recording policy. */
-  recordingPolicy(): Promise<PhoneSnapshot['recordingPolicy']>
+  /** The centre's settings a call follows: its recording policy and after-call work time (话后处理) in seconds, read together. */
+  callSettings(): Promise<{ recordingPolicy: PhoneSnapshot['recordingPolicy']; wrapUpSec: number }>
   /** Where finished recordings wait for the server. */
   spool: RecordingSpool
   onError?(where: string, err: unknown): void
@@ -102,7 +101,7 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     this.agentId = agentId
     this.account = await this.deps.accounts.load(agentId)
     if (this.account) this.connect(this.account)
-    await this.refreshPolicy()
+    await this.refreshCallSettings()
     this.recordingsPending = await this.deps.spool.pending()
     void this.deps.spool.flush()
     this.changed()
@@ -117,7 +116,7 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
   /** Recording on demand: the agent starts or stops it; 'all' and 'none' are the centre's call. */
   async record(callId: string, enabled: boolean): Promise<CallView> {
     const call = this.requireCall(callId, ['active'])
-    await this.refreshPolicy()
+    await this.refreshCallSettings()
     if (this.policy !== 'on_demand' && enabled !== (this.policy === 'all')) {
       throw new AppError('forbidden', this.policy === 'all' ? 'The centre records every call' : 'The centre does not record calls')
     }
@@ -393,33 +392,14 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
       session,
       customerId: customer?.id ?? null,
       transferredTo: null,
-      view: {
-        id: callId,
-        direction,
-        state: direction === 'inbound' ? 'ringing' : 'dialing',
-        remoteNumber: number,
-        remoteName: name,
-        customer,
-        muted: false,
-        held: false,
-        remoteHeld: false,
-        offeredAt: Date.now(),
-        answeredAt: null,
-        endedAt: null,
-        endCause: null,
-        consultFor: null,
-        conferenced: false,
-        dtmfSent: '',
-        dtmfReceived: '',
-        recording: false,
-      },
+      view: newCallView({ id: callId, direction, remoteNumber: number, remoteName: name, customer, offeredAt: Date.now() }),
     }
     this.calls.set(callId, call)
     session.on('progress', () => this.update(callId, { state: direction === 'outbound' ? 'early' : 'ringing' }))
     session.on('confirmed', () => {
       this.update(callId, { state: 'active', answeredAt: Date.now() })
       if (this.deps.presence()?.state !== 'on_call') void this.setState({ state: 'on_call' })
-      void this.refreshPolicy().then(async () => {
+      void this.refreshCallSettings().then(async () => {
         if (this.policy === 'all' && call.view.state === 'active') await this.setRecording(call, true)
       }).catch((err: unknown) => this.deps.onError?.('phone.record', err))
     })
@@ -543,9 +523,11 @@ export class Softphone extends EventEmitter<{ changed: [PhoneSnapshot] }> {
     this.update(call.view.id, { recording: enabled })
   }
 
-  private async refreshPolicy(): Promise<void> {
-    this.policy = await this.deps.recordingPolicy().catch(() => this.policy)
-    this.wrapUpSec = await this.deps.wrapUpSeconds().catch(() => this.wrapUpSec)
+  private async refreshCallSettings(): Promise<void> {
+    const settings = await this.deps.callSettings().catch(() => null)
+    if (!settings) return
+    this.policy = settings.recordingPolicy
+    this.wrapUpSec = settings.wrapUpSec
   }
 
   private async setState(change: StateChange): Promise<void> {
